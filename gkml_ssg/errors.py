@@ -1,0 +1,45 @@
+"""Content errors that name file, line, column and YAML field, in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value starts in its source file (1-based)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: str
+    message: str
+    origin: Origin | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def format(self) -> str:
+        where = self.path
+        if self.origin is not None:
+            where += f":{self.origin.line}:{self.origin.column}"
+        text = f"{where}: "
+        if self.field:
+            text += f"字段“{self.field}”："
+        text += self.message
+        if self.hint:
+            text += f"（{self.hint}）"
+        return text
+
+
+class ContentInvalid(Exception):
+    """Raised by a stage when content has errors; carries every error of the run."""
+
+    def __init__(self, errors: list[ContentError]):
+        self.errors = sorted(
+            errors,
+            key=lambda e: (e.path, e.origin.line if e.origin else 0, e.origin.column if e.origin else 0),
+        )
+        super().__init__("\n".join(e.format() for e in self.errors))

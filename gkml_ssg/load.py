@@ -1,0 +1,94 @@
+"""Stage 1, load: the content folder → the typed model, or every error found in it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .decode import INVALID, Decoder
+from .errors import ContentError, ContentInvalid
+from .model import Agency, SiteConfig
+from .yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
+
+SITE_CONFIG_NAME = "site.yml"
+CONTENT_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class AgencySource:
+    """An agency as loaded from its file."""
+
+    path: str  # relative to the content folder, with forward slashes
+    agency: Agency
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+
+@dataclass(frozen=True)
+class Content:
+    config: SiteConfig
+    agencies: tuple[AgencySource, ...]  # sorted by path, so the order never depends on the disk
+
+
+def load_content(source: Path) -> Content:
+    """Load `source` (the content folder). Raise ContentInvalid with all errors of the run."""
+    errors: list[ContentError] = []
+    if not source.is_dir():
+        raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录")])
+    config = _load_file(source, source / SITE_CONFIG_NAME, SiteConfig, errors)
+    agencies = []
+    for path in _content_files(source, errors):
+        agency = _load_file(source, path, Agency, errors)
+        if agency is not None:
+            agencies.append(AgencySource(path.relative_to(source).as_posix(), agency))
+    if errors:
+        raise ContentInvalid(errors)
+    assert config is not None
+    return Content(config, tuple(agencies))
+
+
+def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:
+    """Every agency file under `source`, refusing symlinks (they could pull in files from anywhere)."""
+    found = []
+    for directory, subdirs, files in os.walk(source, followlinks=False):
+        base = Path(directory)
+        for name in sorted(subdirs + files):
+            path = base / name
+            relative = path.relative_to(source).as_posix()
+            if path.is_symlink():
+                errors.append(
+                    ContentError(relative, "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接")
+                )
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and not (base / d).is_symlink())
+        for name in sorted(files):
+            path = base / name
+            if name.startswith(".") or path.is_symlink() or not name.endswith(CONTENT_SUFFIXES):
+                continue
+            if base == source and name == SITE_CONFIG_NAME:
+                continue
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(source).as_posix())
+
+
+def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError]):
+    relative = path.relative_to(source).as_posix()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}"))
+        return None
+    except OSError as error:
+        errors.append(ContentError(relative, f"无法读取文件：{error.strerror}"))
+        return None
+    try:
+        root = parse(decode_utf8(data))
+    except YamlRefused as refused:
+        errors.append(refusal_error(relative, refused))
+        return None
+    decoder = Decoder(relative)
+    value = decoder.decode(root, cls)
+    errors.extend(decoder.errors)
+    return None if value is INVALID else value

@@ -1,0 +1,327 @@
+"""Stage 2, site: the page graph. Every page of the site and its URL are decided here, once.
+
+URL scheme (relative to the site's base path):
+    ""                                   home
+    agencies/<agency>/                   agency page
+    agencies/<agency>/items/<item>/      catalogue item (item = 网址标识, or its position)
+    agencies/<agency>/on-request/<n>/    on-request entry
+    agencies/<agency>/negative/<n>/      negative-list entry
+    legal-basis/                         the legal-basis index
+    404.html, sitemap.xml, robots.txt
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import urlsplit
+
+from .errors import ContentError, ContentInvalid
+from .fields import SLUG_PATTERN
+from .legal import citation_key, cited_titles
+from .load import AgencySource, Content
+from .model import Category, Item, NegativeEntry, OnRequestEntry, SiteConfig
+
+
+class PageKind(Enum):
+    HOME = "home"
+    AGENCY = "agency"
+    ITEM = "item"
+    ON_REQUEST = "on-request"
+    NEGATIVE = "negative"
+    LEGAL_BASIS = "legal-basis"
+    NOT_FOUND = "404"
+    SITEMAP = "sitemap"
+    ROBOTS = "robots"
+
+
+ENTRY_KINDS = (PageKind.ITEM, PageKind.ON_REQUEST, PageKind.NEGATIVE)
+KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
+_SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
+
+
+@dataclass(frozen=True)
+class EntryNode:
+    """A page-owning row of an agency: catalogue item, on-request entry or negative-list entry."""
+
+    kind: PageKind
+    slug: str
+    path: str
+    title: str
+    category: str | None  # 一级事项; for the negative list, 事项类别
+    category_index: int | None  # position of the category in the agency's catalogue, for anchors
+    stage: str | None
+    data: Item | OnRequestEntry | NegativeEntry
+
+
+@dataclass(frozen=True)
+class AgencyNode:
+    source: AgencySource
+    slug: str
+    path: str
+    entries: tuple[EntryNode, ...]  # items, then on-request, then negative entries
+
+    @property
+    def agency(self):
+        return self.source.agency
+
+    def of_kind(self, kind: PageKind) -> tuple[EntryNode, ...]:
+        return tuple(e for e in self.entries if e.kind is kind)
+
+    @property
+    def item_count(self) -> int:
+        return sum(1 for e in self.entries if e.kind is PageKind.ITEM)
+
+    def stage_groups(self) -> list[tuple[str | None, list[tuple[int, Category, list[EntryNode]]]]]:
+        """The catalogue as consecutive runs of categories that share a stage (过程)."""
+        items = self.of_kind(PageKind.ITEM)
+        groups: list[tuple[str | None, list]] = []
+        for index, category in enumerate(self.agency.catalogue):
+            entries = [e for e in items if e.category_index == index]
+            if not groups or groups[-1][0] != category.stage:
+                groups.append((category.stage, []))
+            groups[-1][1].append((index, category, entries))
+        return groups
+
+
+@dataclass(frozen=True)
+class Citation:
+    agency: AgencyNode
+    entry: EntryNode
+    text: str  # the citation as the catalogue words it
+
+
+@dataclass(frozen=True)
+class LawNode:
+    key: str  # the normalised cited title, or the whole citation when it has no 《title》
+    anchor: str
+    titled: bool
+    citations: tuple[Citation, ...]
+
+    @property
+    def agency_count(self) -> int:
+        return len({c.agency.slug for c in self.citations})
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    name: str
+    children: tuple[RegionGroup, ...] = ()
+    agencies: tuple[AgencyNode, ...] = ()
+
+    @property
+    def item_count(self) -> int:
+        return sum(a.item_count for a in self.agencies) + sum(c.item_count for c in self.children)
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: PageKind
+    path: str  # URL path relative to the base path
+    output: str  # file path relative to the output folder
+    title: str
+    agency: AgencyNode | None = None
+    entry: EntryNode | None = None
+    previous: EntryNode | None = None
+    next: EntryNode | None = None
+
+
+@dataclass(frozen=True)
+class SiteGraph:
+    config: SiteConfig
+    origin: str  # scheme and host, e.g. https://www.example.gov.cn
+    base_path: str  # always starts and ends with "/"
+    agencies: tuple[AgencyNode, ...]
+    regions: tuple[RegionGroup, ...]
+    laws: tuple[LawNode, ...]
+    pages: tuple[Page, ...]
+
+    def url(self, path: str) -> str:
+        return self.base_path + path
+
+    def absolute_url(self, path: str) -> str:
+        return self.origin + self.base_path + path
+
+
+def normalise_base_path(value: str) -> str:
+    path = urlsplit(value).path if "://" in value else value
+    path = "/" + path.strip("/") + "/"
+    return "/" if path == "//" else path
+
+
+def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
+    """Build the page graph. `base_url` (a path or a full URL) overrides the configured one."""
+    configured = urlsplit(content.config.base_url)
+    origin = f"{configured.scheme}://{configured.netloc}"
+    if base_url and "://" in base_url:
+        override = urlsplit(base_url)
+        origin = f"{override.scheme}://{override.netloc}"
+    base_path = normalise_base_path(base_url or configured.path or "/")
+
+    errors: list[ContentError] = []
+    agencies = tuple(_agency_node(source, errors) for source in content.agencies)
+    _check_unique_agency_slugs(agencies, errors)
+    if errors:
+        raise ContentInvalid(errors)
+
+    pages = [Page(PageKind.HOME, "", "index.html", content.config.title)]
+    for agency in agencies:
+        pages.append(Page(PageKind.AGENCY, agency.path, agency.path + "index.html", agency.agency.name, agency))
+        chain = agency.entries
+        for index, entry in enumerate(chain):
+            pages.append(
+                Page(
+                    entry.kind,
+                    entry.path,
+                    entry.path + "index.html",
+                    entry.title,
+                    agency,
+                    entry,
+                    previous=chain[index - 1] if index > 0 else None,
+                    next=chain[index + 1] if index + 1 < len(chain) else None,
+                )
+            )
+    pages += [
+        Page(PageKind.LEGAL_BASIS, "legal-basis/", "legal-basis/index.html", "公开依据索引"),
+        Page(PageKind.NOT_FOUND, "404.html", "404.html", "页面未找到"),
+        Page(PageKind.SITEMAP, "sitemap.xml", "sitemap.xml", "站点地图"),
+        Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),
+    ]
+    return SiteGraph(
+        config=content.config,
+        origin=origin,
+        base_path=base_path,
+        agencies=agencies,
+        regions=_regions(agencies),
+        laws=_laws(agencies),
+        pages=tuple(pages),
+    )
+
+
+def _agency_node(source: AgencySource, errors: list[ContentError]) -> AgencyNode:
+    agency = source.agency
+    slug = agency.slug or source.stem
+    if agency.slug is None and not re.fullmatch(SLUG_PATTERN, slug):
+        errors.append(
+            ContentError(
+                source.path,
+                f"文件名“{source.stem}”不能用作网址",
+                hint="请把文件改名为小写字母、数字和连字符，或添加“网址标识: …”",
+            )
+        )
+    path = f"agencies/{slug}/"
+    entries: list[EntryNode] = []
+    position = 0
+    for category_index, category in enumerate(agency.catalogue):
+        for item in category.items:
+            position += 1
+            entries.append(
+                EntryNode(
+                    PageKind.ITEM,
+                    item.slug or str(position),
+                    "",
+                    item.title or category.name,
+                    category.name,
+                    category_index,
+                    category.stage,
+                    item,
+                )
+            )
+    if agency.on_request:
+        for position, entry in enumerate(agency.on_request.entries, start=1):
+            entries.append(
+                EntryNode(PageKind.ON_REQUEST, entry.slug or str(position), "", entry.title, entry.category, None, None, entry)
+            )
+    if agency.negative:
+        for position, entry in enumerate(agency.negative.entries, start=1):
+            entries.append(
+                EntryNode(PageKind.NEGATIVE, entry.slug or str(position), "", entry.title, entry.kind, None, None, entry)
+            )
+    _check_unique_entry_slugs(source, entries, errors)
+    placed = tuple(
+        EntryNode(e.kind, e.slug, f"{path}{_SEGMENTS[e.kind]}/{e.slug}/", e.title, e.category, e.category_index, e.stage, e.data)
+        for e in entries
+    )
+    return AgencyNode(source, slug, path, placed)
+
+
+def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], errors: list[ContentError]) -> None:
+    seen: dict[tuple[PageKind, str], EntryNode] = {}
+    for entry in entries:
+        key = (entry.kind, entry.slug)
+        if key in seen:
+            first = seen[key].data.origin
+            errors.append(
+                ContentError(
+                    source.path,
+                    f"网址标识“{entry.slug}”重复（第 {first.line} 行的“{seen[key].title}”已使用）"
+                    if first
+                    else f"网址标识“{entry.slug}”重复",
+                    entry.data.origin,
+                    "网址标识",
+                    "每个条目的网址标识必须不同；数字标识会与按顺序自动编号的条目冲突",
+                )
+            )
+        else:
+            seen[key] = entry
+
+
+def _check_unique_agency_slugs(agencies: tuple[AgencyNode, ...], errors: list[ContentError]) -> None:
+    seen: dict[str, AgencyNode] = {}
+    for agency in agencies:
+        if agency.slug in seen:
+            errors.append(
+                ContentError(
+                    agency.source.path,
+                    f"网址标识“{agency.slug}”与 {seen[agency.slug].source.path} 重复",
+                    agency.agency.origin,
+                    "网址标识",
+                    "请为其中一个机构填写不同的“网址标识”",
+                )
+            )
+        else:
+            seen[agency.slug] = agency
+
+
+def _regions(agencies: tuple[AgencyNode, ...]) -> tuple[RegionGroup, ...]:
+    tree: dict[str, dict[str, dict[str, list[AgencyNode]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+    for agency in agencies:
+        region = agency.agency.region
+        tree[region.province][region.city][region.county].append(agency)
+    return tuple(
+        RegionGroup(
+            province,
+            tuple(
+                RegionGroup(
+                    city,
+                    tuple(
+                        RegionGroup(county, agencies=tuple(sorted(found, key=lambda a: (a.agency.name, a.slug))))
+                        for county, found in sorted(counties.items())
+                    ),
+                )
+                for city, counties in sorted(cities.items())
+            ),
+        )
+        for province, cities in sorted(tree.items())
+    )
+
+
+def _laws(agencies: tuple[AgencyNode, ...]) -> tuple[LawNode, ...]:
+    cited: dict[tuple[bool, str], list[Citation]] = defaultdict(list)
+    for agency in agencies:
+        for entry in agency.entries:
+            bases = entry.data.basis if isinstance(entry.data, Item) else entry.data.grounds
+            for text in bases:
+                titles = cited_titles(text)
+                keys = [(True, t) for t in titles] or [(False, citation_key(text))]
+                for key in dict.fromkeys(keys):
+                    cited[key].append(Citation(agency, entry, text))
+    laws = [
+        LawNode(key, "law-" + hashlib.sha1(key.encode()).hexdigest()[:10], titled, tuple(citations))
+        for (titled, key), citations in cited.items()
+    ]
+    # Most-cited first; untitled references (no 《》) after every titled law.
+    return tuple(sorted(laws, key=lambda law: (not law.titled, -len(law.citations), law.key)))
