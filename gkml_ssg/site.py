@@ -145,6 +145,10 @@ class SiteGraph:
     def absolute_url(self, path: str) -> str:
         return self.origin + self.base_path + path
 
+    def laws_cited_by(self, citation: str) -> list[LawNode]:
+        by_key = {(law.titled, law.key): law for law in self.laws}
+        return [by_key[key] for key in _law_keys(citation)]
+
 
 def normalise_base_path(value: str) -> str:
     path = urlsplit(value).path if "://" in value else value
@@ -309,15 +313,19 @@ def _regions(agencies: tuple[AgencyNode, ...]) -> tuple[RegionGroup, ...]:
     )
 
 
+def _law_keys(citation: str) -> list[tuple[bool, str]]:
+    """The index entries a citation belongs to: its 《titles》, or its own text when it has none."""
+    titles = cited_titles(citation)
+    return list(dict.fromkeys((True, t) for t in titles)) or [(False, citation_key(citation))]
+
+
 def _laws(agencies: tuple[AgencyNode, ...]) -> tuple[LawNode, ...]:
     cited: dict[tuple[bool, str], list[Citation]] = defaultdict(list)
     for agency in agencies:
         for entry in agency.entries:
             bases = entry.data.basis if isinstance(entry.data, Item) else entry.data.grounds
             for text in bases:
-                titles = cited_titles(text)
-                keys = [(True, t) for t in titles] or [(False, citation_key(text))]
-                for key in dict.fromkeys(keys):
+                for key in _law_keys(text):
                     cited[key].append(Citation(agency, entry, text))
     laws = [
         LawNode(key, "law-" + hashlib.sha1(key.encode()).hexdigest()[:10], titled, tuple(citations))

@@ -1,0 +1,49 @@
+"""The `gkml` command: a thin shell over the build stages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .builder import BuildOptions, build
+from .errors import ContentInvalid
+from .schema_export import write_schemas
+from .write import OutputRefused
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gkml", message="gkml %(version)s")
+def main() -> None:
+    """gkml：把政务公开目录（YAML）生成可检索的静态网站。"""
+
+
+@main.command("build")
+@click.option("--source", type=click.Path(path_type=Path), default="content", show_default=True, help="内容目录（机构 YAML 文件和 site.yml）。")
+@click.option("--out", type=click.Path(path_type=Path), default="public", show_default=True, help="输出目录。只改写有变化的文件。")
+@click.option("--base-url", default=None, help="网站发布的路径（如 /gkml/）或完整地址；默认取 site.yml 的“网址”。")
+def build_command(source: Path, out: Path, base_url: str | None) -> None:
+    """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
+
+    内容有错时列出全部错误（文件、行、列、字段），以状态 1 退出，输出目录保持原样。
+    """
+    try:
+        report = build(BuildOptions(source=source, out=out, base_url=base_url))
+    except ContentInvalid as invalid:
+        for error in invalid.errors:
+            click.echo(error.format(), err=True)
+        click.echo(f"构建失败：发现 {len(invalid.errors)} 处错误，{out} 未改动。", err=True)
+        sys.exit(1)
+    except OutputRefused as refused:
+        click.echo(f"构建失败：{refused}", err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+
+
+@main.command("schema")
+@click.option("--out-dir", type=click.Path(path_type=Path), default="schema", show_default=True, help="写入 JSON Schema 文件的目录。")
+def schema_command(out_dir: Path) -> None:
+    """由内容模型生成 JSON Schema（供编辑器校验和提示）。"""
+    for path in write_schemas(out_dir):
+        click.echo(f"已写入 {path}")

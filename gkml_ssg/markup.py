@@ -1,0 +1,36 @@
+"""Markdown for text fields written by officers: never raw HTML, never a script link."""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from markupsafe import Markup
+
+_ALLOWED_TAGS = {"p", "br", "strong", "em", "code", "ul", "ol", "li", "a", "blockquote", "h4", "h5", "h6"}
+_ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+class MarkdownRenderer:
+    """Owns one Markdown converter; raw HTML in the source is shown as text, then sanitised again."""
+
+    def __init__(self) -> None:
+        self._converter = markdown.Markdown(extensions=["nl2br", "sane_lists"], output_format="html")
+        # Without these, `<b>` or `<script>` written in a field would pass through as markup.
+        self._converter.preprocessors.deregister("html_block")
+        self._converter.inlinePatterns.deregister("html")
+
+    def __call__(self, text: str | None) -> Markup:
+        if not text:
+            return Markup("")
+        html = self._converter.reset().convert(text)
+        # The sanitiser drops javascript:, data: and every attribute or tag not allowed above,
+        # also for links the Markdown syntax itself produced.
+        cleaned = nh3.clean(
+            html,
+            tags=_ALLOWED_TAGS,
+            attributes=_ALLOWED_ATTRIBUTES,
+            url_schemes=_URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
+        return Markup(cleaned)

@@ -1,0 +1,44 @@
+"""Small readers for built sites, shared by the tests."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+
+class LinkCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if attributes.get("id"):
+            self.ids.add(attributes["id"])
+        for name in ("href", "src"):
+            if attributes.get(name):
+                self.links.append(attributes[name])
+
+
+def parse_html(path: Path) -> LinkCollector:
+    collector = LinkCollector()
+    collector.feed(path.read_text(encoding="utf-8"))
+    return collector
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def resolve_internal(out: Path, base_path: str, link: str) -> Path | None:
+    """The file a site-internal link points at, or None for a link that leaves the site."""
+    target = link.split("#", 1)[0].split("?", 1)[0]
+    if not target:
+        return None
+    assert target.startswith(base_path), f"internal link {link!r} ignores the base path {base_path!r}"
+    relative = target[len(base_path):]
+    path = out / relative
+    return path / "index.html" if (relative == "" or relative.endswith("/")) else path
