@@ -12,12 +12,16 @@ class LinkCollector(HTMLParser):
         self.links: list[str] = []
         self.ids: set[str] = set()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.canonical: str | None = None
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         self.tags.append((tag, attributes))
         if attributes.get("id"):
             self.ids.add(attributes["id"])
+        if tag == "link" and attributes.get("rel") == "canonical":
+            self.canonical = attributes.get("href")
+            return  # the page's own absolute address, not a link to follow
         for name in ("href", "src"):
             if attributes.get(name):
                 self.links.append(attributes[name])

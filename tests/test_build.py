@@ -1,0 +1,198 @@
+"""Build behaviour: determinism, writing only what changed, atomicity, safe output folders."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import AGENCY_YML, REPO
+from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.write import MANIFEST_NAME, OutputRefused, output_path, write_site
+from helpers import tree_bytes
+
+
+def options(project, **overrides) -> BuildOptions:
+    return BuildOptions(**{"source": project.content, "out": project.out, **overrides})
+
+
+def test_two_builds_of_the_seeds_are_byte_identical(tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    build(BuildOptions(source=REPO / "content", out=first))
+    build(BuildOptions(source=REPO / "content", out=second))
+    assert tree_bytes(first) == tree_bytes(second)
+    assert len(tree_bytes(first)) == 148 + 1 + 1  # pages, the stylesheet, the manifest
+
+
+def test_second_build_writes_nothing(project):
+    project.write("a/x.yml", AGENCY_YML)
+    first = build(options(project))
+    assert first.write.written > 0
+    stamps = {p: p.stat().st_mtime_ns for p in project.out.rglob("*")}
+    second = build(options(project))
+    assert (second.write.written, second.write.deleted) == (0, 0)
+    assert second.write.unchanged == first.write.written
+    assert {p: p.stat().st_mtime_ns for p in project.out.rglob("*")} == stamps
+
+
+def test_an_edit_rewrites_only_the_pages_it_changes(project):
+    project.write("a/x.yml", AGENCY_YML)
+    build(options(project))
+    project.write("a/x.yml", AGENCY_YML.replace("公开内容: 机构职能", "公开内容: 机构职能和内设机构"))
+    report = build(options(project))
+    # the item page and the agency page show the content; nothing else does
+    assert report.write.written == 2
+
+
+def test_outputs_whose_source_is_gone_are_deleted_and_foreign_files_kept(project):
+    project.write("a/x.yml", AGENCY_YML)
+    project.write("b/y.yml", AGENCY_YML)
+    build(options(project))
+    (project.out / "operator-note.txt").write_text("kept", encoding="utf-8")
+    assert (project.out / "agencies/y/items/2/index.html").is_file()
+    (project.content / "b/y.yml").unlink()
+    report = build(options(project))
+    assert report.write.deleted == 3
+    assert not (project.out / "agencies/y").exists()
+    assert (project.out / "operator-note.txt").read_text(encoding="utf-8") == "kept"
+
+
+def test_a_failed_write_leaves_the_previous_site(project, monkeypatch):
+    project.write("a/x.yml", AGENCY_YML)
+    build(options(project))
+    before = tree_bytes(project.out)
+    project.write("a/x.yml", AGENCY_YML.replace("测试县医疗保障局", "改名后的医疗保障局"))
+    real_write = Path.write_bytes
+    calls = []
+
+    def failing_write(self, data):
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    with pytest.raises(OSError):
+        build(options(project))
+    monkeypatch.undo()
+    assert tree_bytes(project.out) == before  # no temporary left behind, nothing half-replaced
+
+
+def test_invalid_content_writes_nothing(project):
+    project.write("a/x.yml", AGENCY_YML)
+    build(options(project))
+    before = tree_bytes(project.out)
+    project.write("a/x.yml", AGENCY_YML + "未知: 1\n")
+    with pytest.raises(Exception):
+        build(options(project))
+    assert tree_bytes(project.out) == before
+
+
+@pytest.mark.parametrize("where", ["source", "parent-of-source", "inside-source", "root", "home"])
+def test_refuses_an_unsafe_output_folder(project, where):
+    project.write("a/x.yml", AGENCY_YML)
+    out = {
+        "source": project.content,
+        "parent-of-source": project.root,
+        "inside-source": project.content / "public",
+        "root": Path("/"),
+        "home": Path.home(),
+    }[where]
+    with pytest.raises(OutputRefused):
+        build(options(project, out=out))
+    assert not (project.content / "index.html").exists()
+
+
+@pytest.mark.parametrize("relative", ["../evil.html", "/etc/passwd", "a/../../x", "a\\..\\x", "", "a//b", "./a"])
+def test_no_output_path_escapes_the_folder(tmp_path, relative):
+    with pytest.raises(OutputRefused):
+        output_path(tmp_path, relative)
+
+
+def test_a_tampered_manifest_deletes_nothing_outside(tmp_path):
+    out = tmp_path / "public"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("safe", encoding="utf-8")
+    write_site(out, {"index.html": b"x"})
+    (out / MANIFEST_NAME).write_text('{"files": {"../victim.txt": "0"}}', encoding="utf-8")
+    write_site(out, {"index.html": b"x"})
+    assert victim.read_text(encoding="utf-8") == "safe"
+
+
+class ScriptFinder(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.vectors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "iframe", "object", "embed", "img", "svg", "math", "style"):
+            self.vectors.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.vectors.append(f"{tag} {name}")
+            if name in ("href", "src", "action", "formaction") and value:
+                scheme = value.strip().lower().replace("\t", "").replace("\n", "")
+                if scheme.startswith(("javascript:", "data:", "vbscript:")):
+                    self.vectors.append(f"{tag} {name}={value}")
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[点我](javascript:alert(1))",
+    "[点我](JAVASCRIPT:alert(1))",
+    "[点我](data:text/html;base64,PHNjcmlwdD4=)",
+    "[点我](&#106;avascript:alert(1))",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "\"><svg onload=alert(1)>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_text_builds_into_pages_without_a_script_vector(project, payload):
+    quoted = payload.replace("\\", "\\\\").replace('"', '\\"')
+    text = (
+        AGENCY_YML.replace("公开内容: 机构职能", f'公开内容: "{quoted}"\n        备注: "{quoted}"')
+        .replace("二级事项: 领导信息", f'二级事项: "{quoted}"')
+        .replace("名称: 测试县医疗保障局", f'名称: "{quoted}"')
+    )
+    project.write("a/x.yml", text)
+    build(options(project))
+    for html_file in project.out.rglob("*.html"):
+        finder = ScriptFinder()
+        finder.feed(html_file.read_text(encoding="utf-8"))
+        assert finder.vectors == [], html_file
+
+
+def test_build_py_and_the_console_command_do_the_same_build(tmp_path):
+    script_out, command_out = tmp_path / "a", tmp_path / "b"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--out", str(script_out)], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("构建完成：148 个页面；写入 149 个文件")
+    run = subprocess.run(
+        [sys.executable, "-m", "gkml_ssg", "build", "--out", str(command_out)], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert tree_bytes(script_out) == tree_bytes(command_out)
+
+
+def test_help_documents_every_command():
+    from click.testing import CliRunner
+
+    from gkml_ssg.cli import main
+
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in main.commands:
+        assert command in result.output
+    build_help = CliRunner().invoke(main, ["build", "--help"]).output
+    for option in ("--source", "--out", "--base-url"):
+        assert option in build_help
