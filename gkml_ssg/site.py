@@ -105,6 +105,20 @@ class LawNode:
     def agency_count(self) -> int:
         return len({c.agency.slug for c in self.citations})
 
+    def by_agency(self) -> list[tuple[AgencyNode, list[EntryNode]]]:
+        """The citing entries grouped by agency, in the order the agencies and entries come."""
+        grouped: dict[str, tuple[AgencyNode, list[EntryNode]]] = {}
+        for citation in self.citations:
+            grouped.setdefault(citation.agency.slug, (citation.agency, []))[1].append(citation.entry)
+        return list(grouped.values())
+
+    def wordings(self) -> list[tuple[str, int]]:
+        """Each distinct wording of the citation in the catalogues, with how often it is used."""
+        counts: dict[str, int] = {}
+        for citation in self.citations:
+            counts[citation.text] = counts.get(citation.text, 0) + 1
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
 
 @dataclass(frozen=True)
 class RegionGroup:

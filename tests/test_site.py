@@ -100,9 +100,14 @@ def test_legal_basis_index(graph, built):
     keys = [law.key for law in graph.laws]
     assert len(keys) == len(set(keys))
     html = (built / "legal-basis/index.html").read_text(encoding="utf-8")
-    assert html.count("<h2 id=\"law-") == len(graph.laws)
-    # 492号 and 711号 citations of the regulation are listed under the one entry, with their wording
-    assert "原文：《中华人民共和国政府信息公开条例》（国务院令第492号）" in html
+    titled = [law for law in graph.laws if law.titled]
+    assert html.count('<h2 id="law-') == len(titled)
+    assert html.count('<section class="law" id="law-') == len(graph.laws)
+    # the 492号 and 711号 citations of the regulation are wordings of the one entry
+    wordings = dict(regulation.wordings())
+    assert wordings["《中华人民共和国政府信息公开条例》（国务院令第492号）"] == 1
+    assert "<li>《中华人民共和国政府信息公开条例》（国务院令第492号） <span" in html
+    assert sum(len(entries) for _, entries in regulation.by_agency()) == len(regulation.citations)
 
 
 def test_every_entry_is_linked_from_its_agency_page_and_titled_as_in_its_seed(graph, built):
