@@ -121,7 +121,7 @@ class Decoder:
                 values[f.name] = value
         for f, info in declared:
             required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required and f.name not in values and not failed_key(node, info.key):
+            if required and f.name not in values and not _has_value(node, info.key):
                 sub = f"{field}.{info.key}" if field else info.key
                 self.error(node, sub, "缺少必填字段", f"请添加“{info.key}: …”——{info.doc}")
                 failed = True
@@ -143,8 +143,8 @@ class Decoder:
         self.error(key_node, field, f"未知字段“{key_node.value}”", hint)
 
 
-def failed_key(node: Mapping, key: str) -> bool:
-    """A key that is present but empty is reported as missing; one that failed is already reported."""
+def _has_value(node: Mapping, key: str) -> bool:
+    """A key written with a value that failed is already reported; only an absent or empty one is missing."""
     return any(k.value == key and not (isinstance(v, Scalar) and v.is_null) for k, v in node.entries)
 
 

@@ -167,3 +167,29 @@ def test_cli_exits_1_and_keeps_the_previous_site(project):
     assert f"构建失败：发现 1 处错误，{project.out} 未改动。" in result.output
     after = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
     assert after == before
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "a/x.yml:1:1: 文件为空"),
+        ("# 只有注释\n", "a/x.yml:1:1: 文件为空"),
+        ("- 名称: 甲\n", "a/x.yml:1:1: 应为映射（键: 值），实际为列表（请按“键: 值”逐行填写）"),
+        ("名称: 甲\n---\n名称: 乙\n", "a/x.yml:2:1: 一个文件只能包含一个 YAML 文档（删除多余的“---”）"),
+        ("? [a, b]\n: c\n", "a/x.yml:1:3: 键必须是简单文本，不能是列表或映射"),
+    ],
+)
+def test_file_shapes_that_are_not_an_agency(project, text, expected):
+    project.write("a/x.yml", text)
+    assert only_error(project) == expected
+
+
+def test_a_required_key_left_empty_is_missing(project):
+    project.write("a/x.yml", AGENCY_YML.replace("来源文件: test.txt", "来源文件:"))
+    assert only_error(project).startswith("a/x.yml:1:1: 字段“来源文件”：缺少必填字段")
+
+
+def test_an_optional_key_left_empty_is_the_same_as_absent(project):
+    project.write("a/x.yml", AGENCY_YML.replace("公开内容: 机构职能", "公开内容:"))
+    graph = assemble(load_content(project.content))
+    assert graph.agencies[0].entries[0].data.content is None
