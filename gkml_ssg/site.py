@@ -232,38 +232,25 @@ def _agency_node(source: AgencySource, errors: list[ContentError]) -> AgencyNode
         )
     path = f"agencies/{slug}/"
     entries: list[EntryNode] = []
+
+    def add(kind: PageKind, position: int, data, title: str, category: str | None, category_index=None, stage=None):
+        entry_slug = data.slug or str(position)
+        entry_path = f"{path}{_SEGMENTS[kind]}/{entry_slug}/"
+        entries.append(EntryNode(kind, entry_slug, entry_path, title, category, category_index, stage, data))
+
     position = 0
     for category_index, category in enumerate(agency.catalogue):
         for item in category.items:
             position += 1
-            entries.append(
-                EntryNode(
-                    PageKind.ITEM,
-                    item.slug or str(position),
-                    "",
-                    item.title or category.name,
-                    category.name,
-                    category_index,
-                    category.stage,
-                    item,
-                )
-            )
+            add(PageKind.ITEM, position, item, item.title or category.name, category.name, category_index, category.stage)
     if agency.on_request:
         for position, entry in enumerate(agency.on_request.entries, start=1):
-            entries.append(
-                EntryNode(PageKind.ON_REQUEST, entry.slug or str(position), "", entry.title, entry.category, None, None, entry)
-            )
+            add(PageKind.ON_REQUEST, position, entry, entry.title, entry.category)
     if agency.negative:
         for position, entry in enumerate(agency.negative.entries, start=1):
-            entries.append(
-                EntryNode(PageKind.NEGATIVE, entry.slug or str(position), "", entry.title, entry.kind, None, None, entry)
-            )
+            add(PageKind.NEGATIVE, position, entry, entry.title, entry.kind)
     _check_unique_entry_slugs(source, entries, errors)
-    placed = tuple(
-        EntryNode(e.kind, e.slug, f"{path}{_SEGMENTS[e.kind]}/{e.slug}/", e.title, e.category, e.category_index, e.stage, e.data)
-        for e in entries
-    )
-    return AgencyNode(source, slug, path, placed)
+    return AgencyNode(source, slug, path, tuple(entries))
 
 
 def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], errors: list[ContentError]) -> None:
