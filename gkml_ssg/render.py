@@ -8,7 +8,7 @@ import jinja2
 
 from .errors import ContentError, ContentInvalid, Origin
 from .markup import MarkdownRenderer
-from .site import ENTRY_KINDS, KIND_LABELS, Page, PageKind, SiteGraph
+from .site import KIND_LABELS, Page, PageKind, SiteGraph
 
 TEMPLATE_OF = {
     PageKind.HOME: "home.html",
@@ -39,7 +39,6 @@ class Renderer:
         self.environment.filters["markdown"] = MarkdownRenderer()
         self.environment.globals["kind_labels"] = KIND_LABELS
         self.environment.globals["PageKind"] = PageKind
-        self.environment.globals["entry_kinds"] = ENTRY_KINDS
         self._asset_versions = asset_versions
 
     def render(self, site: SiteGraph, page: Page) -> bytes:

@@ -38,7 +38,6 @@ class PageKind(Enum):
     ROBOTS = "robots"
 
 
-ENTRY_KINDS = (PageKind.ITEM, PageKind.ON_REQUEST, PageKind.NEGATIVE)
 KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
 _SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
 

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import AGENCY_YML, REPO
 from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.errors import ContentInvalid
 from gkml_ssg.write import MANIFEST_NAME, OutputRefused, output_path, write_site
 from helpers import tree_bytes
 
@@ -87,7 +88,7 @@ def test_invalid_content_writes_nothing(project):
     build(options(project))
     before = tree_bytes(project.out)
     project.write("a/x.yml", AGENCY_YML + "未知: 1\n")
-    with pytest.raises(Exception):
+    with pytest.raises(ContentInvalid):
         build(options(project))
     assert tree_bytes(project.out) == before
 
