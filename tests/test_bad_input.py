@@ -6,8 +6,8 @@ import os
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import AGENCY_YML
+
 from gkml_ssg.cli import main
 from gkml_ssg.errors import ContentInvalid
 from gkml_ssg.load import load_content

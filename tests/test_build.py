@@ -9,12 +9,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import AGENCY_YML, REPO
+from helpers import tree_bytes
+
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.errors import ContentInvalid
 from gkml_ssg.write import MANIFEST_NAME, OutputRefused, output_path, write_site
-from helpers import tree_bytes
 
 
 def options(project, **overrides) -> BuildOptions:

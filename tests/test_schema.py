@@ -7,8 +7,8 @@ import json
 import jsonschema
 import pytest
 import yaml
-
 from conftest import AGENCY_YML, REPO
+
 from gkml_ssg.schema_export import schema_texts
 
 

@@ -6,13 +6,13 @@ import re
 from collections import Counter
 
 import pytest
-
 from conftest import REPO
+from helpers import parse_html, resolve_internal
+
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.legal import cited_titles
 from gkml_ssg.load import load_content
 from gkml_ssg.site import PageKind, assemble, normalise_base_path
-from helpers import parse_html, resolve_internal
 
 BASE = "/gkml/"
 

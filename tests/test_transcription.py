@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO
+
 from gkml_ssg.load import load_content
 from gkml_ssg.model import Audience, Channel, ChannelKind, Mode
 
