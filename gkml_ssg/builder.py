@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .load import load_content
 from .render import Renderer
+from .search_index import build_bundle, search_records
 from .site import assemble
 from .write import WriteReport, check_output_folder, write_site
 
@@ -22,6 +23,7 @@ class BuildOptions:
     base_url: str | None = None  # a path (/gkml/) or a full URL; overrides the site configuration
     templates: Path = PROJECT_ROOT / "templates"
     static: Path = PROJECT_ROOT / "static"
+    search_index: bool = True  # False skips the Pagefind stage (quick checks, benchmarks)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ def build(options: BuildOptions) -> BuildReport:
     files = {page.output: renderer.render(site, page) for page in site.pages}
     files.update({f"static/{name}": data for name, data in assets.items()})
     lap("渲染")
+    if options.search_index:
+        files.update(build_bundle(search_records(site)))
+        lap("索引")
     report = write_site(options.out, files)
     lap("写入")
     return BuildReport(pages=len(site.pages), write=report, seconds=seconds)

@@ -7,6 +7,7 @@ URL scheme (relative to the site's base path):
     agencies/<agency>/on-request/<n>/    on-request entry
     agencies/<agency>/negative/<n>/      negative-list entry
     legal-basis/                         the legal-basis index
+    search/                              the search page (?q=…)
     404.html, sitemap.xml, robots.txt
 """
 
@@ -33,6 +34,7 @@ class PageKind(Enum):
     ON_REQUEST = "on-request"
     NEGATIVE = "negative"
     LEGAL_BASIS = "legal-basis"
+    SEARCH = "search"
     NOT_FOUND = "404"
     SITEMAP = "sitemap"
     ROBOTS = "robots"
@@ -203,6 +205,7 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
             )
     pages += [
         Page(PageKind.LEGAL_BASIS, "legal-basis/", "legal-basis/index.html", "公开依据索引"),
+        Page(PageKind.SEARCH, "search/", "search/index.html", "搜索"),
         Page(PageKind.NOT_FOUND, "404.html", "404.html", "页面未找到"),
         Page(PageKind.SITEMAP, "sitemap.xml", "sitemap.xml", "站点地图"),
         Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),

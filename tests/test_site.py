@@ -35,7 +35,7 @@ def test_page_counts_match_the_seeds(graph):
     assert counts[PageKind.ITEM] == 120
     assert counts[PageKind.ON_REQUEST] == 3
     assert counts[PageKind.NEGATIVE] == 15
-    for kind in (PageKind.HOME, PageKind.LEGAL_BASIS, PageKind.NOT_FOUND, PageKind.SITEMAP, PageKind.ROBOTS):
+    for kind in (PageKind.HOME, PageKind.LEGAL_BASIS, PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.SITEMAP, PageKind.ROBOTS):
         assert counts[kind] == 1
 
 
@@ -123,7 +123,7 @@ def test_every_entry_is_linked_from_its_agency_page_and_titled_as_in_its_seed(gr
 
 def test_every_internal_link_resolves_under_the_sub_path(built):
     pages = sorted(built.rglob("*.html"))
-    assert len(pages) == 1 + 5 + 120 + 3 + 15 + 1 + 1
+    assert len(pages) == 1 + 5 + 120 + 3 + 15 + 1 + 1 + 1  # home, entries, legal basis, search, 404
     for html_file in pages:
         page = parse_html(html_file)
         for link in page.links:
@@ -152,7 +152,12 @@ def test_no_resource_from_another_host_and_lang_zh_cn(built):
                         continue
                     value = attrs.get(name) or ""
                     assert value == "" or value.startswith(BASE), f"{html_file}: {tag} {value}"
-        assert "<script" not in html_file.read_text(encoding="utf-8")
+        scripts = [attrs for tag, attrs in page.tags if tag == "script"]
+        if html_file.parent.name == "search":
+            assert scripts == [{"type": "module", "src": scripts[0]["src"]}]
+            assert scripts[0]["src"].startswith(BASE + "static/js/search.js?v=")
+        else:
+            assert scripts == []
     css = (built / "static/css/site.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css
 
@@ -160,7 +165,7 @@ def test_no_resource_from_another_host_and_lang_zh_cn(built):
 def test_sitemap_and_robots(graph, built):
     sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
     locations = re.findall(r"<loc>(.*?)</loc>", sitemap)
-    assert len(locations) == 1 + 5 + 120 + 3 + 15 + 1
+    assert len(locations) == 1 + 5 + 120 + 3 + 15 + 1 + 1
     assert all(loc.startswith("https://gkml.example.gov.cn/gkml/") for loc in locations)
     assert "404" not in sitemap
     robots = (built / "robots.txt").read_text(encoding="utf-8")

@@ -1,0 +1,153 @@
+"""Stage 5, index: the Pagefind bundle for the site's entry and agency pages.
+
+Each page becomes one custom record whose text is decided here (see `search_text`), not scraped
+from the HTML, so that navigation, footers and list pages never reach the index and every page's
+text appears once. The bundle is returned as bytes and written with the rest of the site in one
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from .bundle_canonical import canonical_bundle
+from .model import Item, NegativeEntry, OnRequestEntry
+from .pagefind_service import PagefindService
+from .search_text import indexed_content, page_text
+from .site import KIND_LABELS, AgencyNode, EntryNode, PageKind, SiteGraph
+
+LANGUAGE = "zh-cn"
+BUNDLE_FOLDER = "pagefind"
+AGENCY_KIND_LABEL = "机构"
+# Pagefind's own UI kits are not used: the search page has its own script.
+_UNUSED_BUNDLE_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+
+FILTER_AGENCY = "机构"
+FILTER_PROVINCE = "省份"
+FILTER_CITY = "城市"
+FILTER_KIND = "类型"
+FILTER_CATEGORY = "一级事项"
+FILTER_MODE = "公开方式"
+FILTER_AUDIENCE = "公开对象"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    url: str
+    title: str
+    text: str  # the normalised page text a query must be a substring of (the ground truth)
+    content: str  # what Pagefind indexes
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _join(values) -> str:
+    return "、".join(v for v in values if v)
+
+
+def _entry_fields(entry: EntryNode) -> list[str | None]:
+    data = entry.data
+    if isinstance(data, Item):
+        channels = [f"{c.kind.value}{c.name or ''}" for c in data.channels]
+        return [
+            entry.stage,
+            entry.category,
+            data.content,
+            *data.basis,
+            data.deadline,
+            data.body,
+            *channels,
+            data.audience.value if data.audience else None,
+            data.mode.value if data.mode else None,
+            data.level,
+            data.portal_section,
+            data.remarks,
+        ]
+    if isinstance(data, OnRequestEntry):
+        return [data.category, data.content, *data.grounds, data.office, data.update_cycle, data.review_procedure, data.remarks]
+    assert isinstance(data, NegativeEntry)
+    return [data.kind, data.content, *data.grounds, data.office, data.update_cycle, data.remarks]
+
+
+def _agency_fields(agency: AgencyNode) -> list[str | None]:
+    a = agency.agency
+    region = a.region
+    fields = [region.province, region.city, region.county, region.remarks, a.catalogue_title, a.unit, a.remarks, a.note]
+    if a.form:
+        fields += [a.form.unit, a.form.filled_by, a.form.reviewed_by, a.form.approved_by, a.form.filled_on]
+    if a.overview:
+        o = a.overview
+        fields += [*o.basis, o.responsible, o.contact, o.channels, o.supervision]
+    return fields
+
+
+def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_label: str, fields, meta, filters) -> SearchRecord:
+    a = agency.agency
+    texts = [t for t in ([a.name] if path != agency.path else []) + fields if t]
+    base_meta = {
+        "title": title,
+        "agency": a.name,
+        "region": f"{a.region.province} / {a.region.city} / {a.region.county}",
+        "kind": kind_label,
+    }
+    base_filters = {
+        FILTER_AGENCY: [a.name],
+        FILTER_PROVINCE: [a.region.province],
+        FILTER_CITY: [a.region.city],
+        FILTER_KIND: [kind_label],
+    }
+    return SearchRecord(
+        url=site.url(path),
+        title=title,
+        text=page_text(title, texts),
+        content=indexed_content(title, texts),
+        meta={**base_meta, **meta},
+        filters={**base_filters, **filters},
+    )
+
+
+def search_records(site: SiteGraph) -> list[SearchRecord]:
+    """One record per agency page and per entry page, in page-graph order."""
+    records = []
+    for agency in site.agencies:
+        records.append(_record(site, agency, agency.path, agency.agency.name, AGENCY_KIND_LABEL, _agency_fields(agency), {}, {}))
+        for entry in agency.entries:
+            filters: dict[str, list[str]] = {}
+            if entry.category:
+                filters[FILTER_CATEGORY] = [entry.category]
+            data = entry.data
+            if isinstance(data, Item):
+                if data.mode:
+                    filters[FILTER_MODE] = [data.mode.value]
+                if data.audience:
+                    filters[FILTER_AUDIENCE] = [data.audience.value]
+            elif isinstance(data, OnRequestEntry):
+                filters[FILTER_MODE] = ["依申请"]  # the list is the agency's 依申请公开 list
+            meta = {"category": entry.category} if entry.category else {}
+            records.append(
+                _record(site, agency, entry.path, entry.title, KIND_LABELS[entry.kind], _entry_fields(entry), meta, filters)
+            )
+    return records
+
+
+def build_bundle(records: list[SearchRecord]) -> dict[str, bytes]:
+    """Run Pagefind over the records; return the bundle's files keyed by their path in the site."""
+    with PagefindService() as service:
+        index = service.new_index({"force_language": LANGUAGE})
+        for record in records:
+            service.add_record(
+                index,
+                url=record.url,
+                content=record.content,
+                language=LANGUAGE,
+                meta=record.meta,
+                filters=record.filters,
+            )
+        bundle = service.get_files(index)
+    files = {
+        f"{BUNDLE_FOLDER}/{path}": data
+        for path, data in sorted(bundle.items())
+        if not PurePosixPath(path).name.startswith(_UNUSED_BUNDLE_FILES)
+    }
+    return canonical_bundle(files, BUNDLE_FOLDER)
