@@ -84,7 +84,8 @@ def _agency_fields(agency: AgencyNode) -> list[str | None]:
 
 def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_label: str, fields, meta, filters) -> SearchRecord:
     a = agency.agency
-    texts = [t for t in ([a.name] if path != agency.path else []) + fields if t]
+    # The kind label and the agency's name stand on every entry page, so they are part of its text.
+    texts = [t for t in [kind_label, *([a.name] if path != agency.path else []), *fields] if t]
     base_meta = {
         "title": title,
         "agency": a.name,

@@ -1,11 +1,8 @@
-// The search page: Pagefind's JavaScript API with the query rules of gkml_ssg/search_text.py.
-//
-// Every letter, digit and ideograph is indexed as its own word, so a query word is searched as a
-// quoted phrase of its characters: a page matches exactly when its text contains the word. Words a
-// reader separates with spaces must all occur. Pages whose title contains a word come first: titles
-// are indexed a second time as "title tokens" that only a title search matches.
+// The search page: the form, the filters and the result list around search-core.js.
 
 const root = document.querySelector("[data-search]");
+// Imported by its versioned URL (like every asset), so a changed module is never served from cache.
+const { readableExcerpt, searchQuery } = await import(root.dataset.core);
 const form = root.querySelector("form");
 const input = root.querySelector("#search-query");
 const statusLine = root.querySelector("[data-status]");
@@ -29,26 +26,6 @@ let ordered = [];
 let shown = 0;
 let searchNumber = 0;
 
-function queryWords(query) {
-  return query
-    .split(/\s+/u)
-    .map((word) => [...word].filter((c) => /[\p{L}\p{N}]/u.test(c)).join("").toLowerCase())
-    .filter((word) => word.length > 0);
-}
-
-function phrase(word) {
-  return `"${[...word].join(" ")}"`;
-}
-
-function titleToken(character) {
-  const hex = character.toLowerCase().codePointAt(0).toString(16);
-  return "q" + [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join("");
-}
-
-function titlePhrase(word) {
-  return `"${[...word].map(titleToken).join(" ")}"`;
-}
-
 function filterOption() {
   const filters = {};
   for (const [key, values] of selected) {
@@ -57,51 +34,20 @@ function filterOption() {
   return filters;
 }
 
-// Pagefind's excerpt shows the indexed tokens: one character each, title tokens at the end.
-function readableExcerpt(html) {
-  return html
-    .replace(/(<mark>)?\bq[a-pz]{1,6}\b\s*(<\/mark>)?/gu, "")
-    .replace(/[\s\u200b]+/gu, "")
-    .replace(/<\/mark><mark>/gu, "");
-}
-
 async function runSearch(query) {
   const number = ++searchNumber;
-  const words = queryWords(query);
   resultList.replaceChildren();
   moreButton.hidden = true;
+  statusLine.textContent = query.trim() ? "正在搜索…" : "";
+  const { words, results, filterCounts } = await searchQuery(pagefind, query, filterOption());
+  if (number !== searchNumber) return; // a newer search has started
   if (words.length === 0) {
     statusLine.textContent = query.trim() ? "请输入文字或数字再搜索。" : "";
     filterPanel.hidden = true;
     return;
   }
-  statusLine.textContent = "正在搜索…";
-  const filters = filterOption();
-  const searches = await Promise.all(
-    words.flatMap((word) => [
-      pagefind.search(phrase(word), { filters }),
-      pagefind.search(titlePhrase(word), { filters }),
-    ]),
-  );
-  if (number !== searchNumber) return; // a newer search has started
-  const contentSearches = searches.filter((_, i) => i % 2 === 0);
-  const titleSearches = searches.filter((_, i) => i % 2 === 1);
-
-  const titleHits = new Map();
-  for (const search of titleSearches) {
-    for (const result of search.results) titleHits.set(result.id, (titleHits.get(result.id) ?? 0) + 1);
-  }
-  const inAll = contentSearches
-    .slice(1)
-    .reduce((ids, search) => new Set(search.results.map((r) => r.id).filter((id) => ids.has(id))),
-      new Set(contentSearches[0].results.map((r) => r.id)));
-  const first = contentSearches[0].results.filter((r) => inAll.has(r.id));
-  ordered = first
-    .map((result, index) => ({ result, index, titles: titleHits.get(result.id) ?? 0, at: Math.min(...result.words) }))
-    .sort((a, b) => b.titles - a.titles || a.at - b.at || a.index - b.index)
-    .map((entry) => entry.result);
-
-  const counts = words.length === 1 ? contentSearches[0].filters : await countFilters(ordered);
+  ordered = results;
+  const counts = filterCounts ?? (await countFilters(ordered));
   if (number !== searchNumber) return;
   renderFilters(counts);
   shown = 0;
@@ -219,6 +165,8 @@ clearButton.addEventListener("click", () => {
   runSearch(input.value);
 });
 
+// On a phone the filters start folded, so that the results come first.
+filterPanel.open = window.matchMedia("(min-width: 40rem)").matches;
 readAddress();
 if (input.value) runSearch(input.value);
 input.focus();
