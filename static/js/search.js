@@ -55,8 +55,10 @@ async function runSearch(query) {
     statusLine.textContent = `没有找到与“${query.trim()}”相关的结果。请换一个词，或减少筛选条件。`;
     return;
   }
-  statusLine.textContent = `共找到 ${ordered.length} 条结果。`;
   await showMore(number);
+  if (number !== searchNumber) return;
+  // announced once the first results are on the page
+  statusLine.textContent = `共找到 ${ordered.length} 条结果。`;
 }
 
 async function countFilters(results) {
