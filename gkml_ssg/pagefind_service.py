@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -57,22 +58,45 @@ class PagefindService:
             self._process.stdout.close()
 
     def request(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self.pipeline([payload])[0]
+
+    def pipeline(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Send every request, then read every reply: no round trip per record.
+
+        A thread writes while this one reads, so neither pipe can fill up and block the other."""
         assert self._process is not None and self._process.stdin and self._process.stdout
-        self._message_id += 1
-        message = json.dumps({"message_id": self._message_id, "payload": payload}, ensure_ascii=False)
-        self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
-        self._process.stdin.flush()
-        raw = self._read_message()
-        try:
-            reply = json.loads(base64.b64decode(raw))
-        except ValueError:
-            raise PagefindError(f"unreadable reply from Pagefind: {raw[:200]!r}") from None
-        if reply.get("message_id") not in (None, self._message_id):
-            raise PagefindError(f"Pagefind answered message {reply.get('message_id')}, expected {self._message_id}")
-        answer = reply["payload"]
-        if answer.get("type") == "Error":
-            raise PagefindError(answer.get("message", "Pagefind error"))
-        return answer
+        first = self._message_id + 1
+        self._message_id += len(payloads)
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                for number, payload in enumerate(payloads, start=first):
+                    message = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False)
+                    self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+                self._process.stdin.flush()
+            except BaseException as error:  # reported by the reading side
+                failure.append(error)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        answers = []
+        for number in range(first, first + len(payloads)):
+            raw = self._read_message()
+            try:
+                reply = json.loads(base64.b64decode(raw))
+            except ValueError:
+                raise PagefindError(f"unreadable reply from Pagefind: {raw[:200]!r}") from None
+            if reply.get("message_id") not in (None, number):
+                raise PagefindError(f"Pagefind answered message {reply.get('message_id')}, expected {number}")
+            answer = reply["payload"]
+            if answer.get("type") == "Error":
+                raise PagefindError(answer.get("message", "Pagefind error"))
+            answers.append(answer)
+        writer.join()
+        if failure:
+            raise PagefindError(f"could not write to Pagefind: {failure[0]}")
+        return answers
 
     def _read_message(self) -> bytes:
         stream = self._process.stdout
@@ -87,18 +111,22 @@ class PagefindService:
     def new_index(self, config: dict[str, Any]) -> int:
         return self.request({"type": "NewIndex", "config": config})["index_id"]
 
-    def add_record(self, index_id: int, *, url: str, content: str, language: str, meta, filters) -> None:
-        self.request(
-            {
-                "type": "AddRecord",
-                "index_id": index_id,
-                "url": url,
-                "content": content,
-                "language": language,
-                "meta": meta,
-                "filters": filters,
-                "sort": None,
-            }
+    def add_records(self, index_id: int, language: str, records) -> None:
+        """Add records with `url`, `content`, `meta` and `filters` attributes."""
+        self.pipeline(
+            [
+                {
+                    "type": "AddRecord",
+                    "index_id": index_id,
+                    "url": record.url,
+                    "content": record.content,
+                    "language": language,
+                    "meta": record.meta,
+                    "filters": record.filters,
+                    "sort": None,
+                }
+                for record in records
+            ]
         )
 
     def get_files(self, index_id: int) -> dict[str, bytes]:

@@ -136,15 +136,7 @@ def build_bundle(records: list[SearchRecord]) -> dict[str, bytes]:
     """Run Pagefind over the records; return the bundle's files keyed by their path in the site."""
     with PagefindService() as service:
         index = service.new_index({"force_language": LANGUAGE})
-        for record in records:
-            service.add_record(
-                index,
-                url=record.url,
-                content=record.content,
-                language=LANGUAGE,
-                meta=record.meta,
-                filters=record.filters,
-            )
+        service.add_records(index, LANGUAGE, records)
         bundle = service.get_files(index)
     files = {
         f"{BUNDLE_FOLDER}/{path}": data
