@@ -82,6 +82,7 @@ def page(browser):
 
 def search_as_a_reader(page, site: str, query: str) -> str:
     page.goto(site + "search/")
+    page.locator("[data-search][data-ready]").wait_for(state="attached")
     box = page.get_by_label("搜索词")
     box.click()
     page.keyboard.type(query)

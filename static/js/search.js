@@ -172,3 +172,5 @@ filterPanel.open = window.matchMedia("(min-width: 40rem)").matches;
 readAddress();
 if (input.value) runSearch(input.value);
 input.focus();
+root.dataset.ready = "true"; // until now, submitting the form reloads the page with ?q=
+
