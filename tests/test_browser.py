@@ -185,3 +185,11 @@ def test_pages_log_no_console_errors(page, served):
         assert response.ok, path
         page.wait_for_load_state("networkidle")
     assert page.console_errors == []
+
+
+def test_a_sentence_typed_without_spaces_finds_pages_with_all_its_words(page, served):
+    site, base = served
+    status = search_as_a_reader(page, site, "如何办理异地就医备案")
+    assert status == "没有完全包含“如何办理异地就医备案”的页面；以下 4 条结果同时包含“办理”“异地就医”“备案”。"
+    assert set(all_result_links(page)) == {f"{base}agencies/guannan-yibao/items/{n}/" for n in (22, 23, 24, 25)}
+    assert page.console_errors == []

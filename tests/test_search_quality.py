@@ -80,3 +80,15 @@ def test_title_matches_rank_first(seed_site):
         ranked = search(seed_site, [query])[query]
         in_title = [query in records[url].title.replace("“", "").replace("”", "") for url in ranked]
         assert any(in_title) and in_title == sorted(in_title, reverse=True), query
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [("如何办理异地就医备案", ["办理", "异地就医", "备案"]), ("我想查询三公经费", ["三公", "经费"]), ("医疗救助的标准是什么", ["医疗", "救助", "标准"])],
+)
+def test_a_sentence_finds_the_pages_containing_all_its_words(seed_site, sentence, words):
+    records = search_records(assemble(load_content(REPO / "content")))
+    assert not any(query_words(sentence)[0] in r.text for r in records)  # no page contains the sentence itself
+    truth = {r.url for r in records if all(w in r.text for w in words)}
+    assert truth
+    assert set(search(seed_site, [sentence])[sentence]) == truth

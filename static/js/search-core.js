@@ -37,10 +37,48 @@ export function readableExcerpt(html) {
     .replace(/<\/mark><mark>/gu, "");
 }
 
+// Question words, particles and verbs of asking a reader may type around what they look for
+// ("我想查询三公经费", "如何办理异地就医备案").
+const FUNCTION_WORDS = new Set([
+  "我", "我们", "我想", "你", "您", "想", "要", "请问", "怎么", "怎样", "怎么样", "如何", "什么", "哪里",
+  "哪儿", "哪些", "哪个", "是否", "可以", "能", "能否", "吗", "呢", "吧", "啊", "的", "了", "是", "在",
+  "去", "到", "查询", "查找", "查看", "了解", "关于", "有关", "相关",
+]);
+
+// The words of a sentence typed without spaces, as the browser's own segmenter cuts it. Runs of
+// single characters are joined again: the segmenter splits terms it does not know (异地就医 →
+// 异 地 就 医), and they are one term to the reader.
+export function sentenceWords(query) {
+  const segmenter = new Intl.Segmenter("zh-CN", { granularity: "word" });
+  const words = [];
+  let run = "";
+  for (const part of segmenter.segment(query)) {
+    const word = part.isWordLike ? queryWords(part.segment)[0] : undefined;
+    if (word && [...word].length === 1 && !FUNCTION_WORDS.has(word)) {
+      run += word;
+      continue;
+    }
+    if (run) words.push(run);
+    run = "";
+    if (word && !FUNCTION_WORDS.has(word)) words.push(word);
+  }
+  if (run) words.push(run);
+  return [...new Set(words)];
+}
+
 // Runs every search a query needs. Returns the ranked results and, for a one-word query,
-// Pagefind's filter counts (for several words the caller counts from the results).
+// Pagefind's filter counts (for several words the caller counts from the results). A query typed
+// as one run of text that no page contains as it stands is searched again as its separate words
+// (`relaxed` then lists them), so that a sentence still finds the pages that contain all its words.
 export async function searchQuery(pagefind, query, filters = {}) {
-  const words = queryWords(query);
+  const exact = await searchWords(pagefind, queryWords(query), filters);
+  if (exact.results.length > 0 || exact.words.length !== 1) return { ...exact, relaxed: null };
+  const words = sentenceWords(query);
+  if (words.length < 2) return { ...exact, relaxed: null };
+  return { ...(await searchWords(pagefind, words, filters)), relaxed: words };
+}
+
+async function searchWords(pagefind, words, filters) {
   if (words.length === 0) return { words, results: [], filterCounts: {} };
   const searches = await Promise.all(
     words.flatMap((word) => [

@@ -39,7 +39,7 @@ async function runSearch(query) {
   resultList.replaceChildren();
   moreButton.hidden = true;
   statusLine.textContent = query.trim() ? "正在搜索…" : "";
-  const { words, results, filterCounts } = await searchQuery(pagefind, query, filterOption());
+  const { words, results, filterCounts, relaxed } = await searchQuery(pagefind, query, filterOption());
   if (number !== searchNumber) return; // a newer search has started
   if (words.length === 0) {
     statusLine.textContent = query.trim() ? "请输入文字或数字再搜索。" : "";
@@ -58,7 +58,9 @@ async function runSearch(query) {
   await showMore(number);
   if (number !== searchNumber) return;
   // announced once the first results are on the page
-  statusLine.textContent = `共找到 ${ordered.length} 条结果。`;
+  statusLine.textContent = relaxed
+    ? `没有完全包含“${query.trim()}”的页面；以下 ${ordered.length} 条结果同时包含${relaxed.map((w) => `“${w}”`).join("")}。`
+    : `共找到 ${ordered.length} 条结果。`;
 }
 
 async function countFilters(results) {
