@@ -23,7 +23,9 @@ class PagefindError(RuntimeError):
 
 def pagefind_executable() -> Path:
     """The extended Pagefind binary that the `pagefind[extended]` dependency ships."""
-    from pagefind_bin_extended import get_executable  # the registry package carries the binary
+    from pagefind_bin_extended import (
+        get_executable,  # the registry package carries the binary
+    )
 
     return Path(get_executable())
 

@@ -15,7 +15,7 @@ from .bundle_canonical import canonical_bundle
 from .model import Item, NegativeEntry, OnRequestEntry
 from .pagefind_service import PagefindService
 from .search_text import indexed_content, page_text
-from .site import KIND_LABELS, AgencyNode, EntryNode, PageKind, SiteGraph
+from .site import KIND_LABELS, AgencyNode, EntryNode, SiteGraph
 
 LANGUAGE = "zh-cn"
 BUNDLE_FOLDER = "pagefind"
@@ -42,14 +42,10 @@ class SearchRecord:
     filters: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _join(values) -> str:
-    return "、".join(v for v in values if v)
-
-
 def _entry_fields(entry: EntryNode) -> list[str | None]:
     data = entry.data
     if isinstance(data, Item):
-        channels = [f"{c.kind.value}{c.name or ''}" for c in data.channels]
+        channels = [text for c in data.channels for text in (c.kind.value, c.name)]
         return [
             entry.stage,
             entry.category,

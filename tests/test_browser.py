@@ -10,8 +10,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import REPO
+
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records

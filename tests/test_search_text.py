@@ -6,9 +6,16 @@ import json
 import subprocess
 
 from conftest import REPO
+
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records
-from gkml_ssg.search_text import indexed_content, normalised_text, query_words, text_tokens, title_token
+from gkml_ssg.search_text import (
+    indexed_content,
+    normalised_text,
+    query_words,
+    text_tokens,
+    title_token,
+)
 from gkml_ssg.site import PageKind, assemble
 
 
