@@ -1,4 +1,4 @@
-"""The build orchestrator: load → site → render → write, with the timing of each stage."""
+"""The build orchestrator: load → site → render → index → write, with the timing of each stage."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import load_content
+from .parallel_render import default_workers, render_units, work_units
 from .render import Renderer
 from .search_index import build_bundle, search_records
 from .site import assemble
@@ -24,6 +25,7 @@ class BuildOptions:
     templates: Path = PROJECT_ROOT / "templates"
     static: Path = PROJECT_ROOT / "static"
     search_index: bool = True  # False skips the Pagefind stage (quick checks, benchmarks)
+    workers: int = field(default_factory=default_workers)  # processes that render; 1 renders in this one
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,9 @@ def build(options: BuildOptions) -> BuildReport:
     lap("页面图")
     assets = static_files(options.static)
     renderer = Renderer(options.templates, {name: hashlib.sha256(data).hexdigest()[:10] for name, data in assets.items()})
-    files = {page.output: renderer.render(site, page) for page in site.pages}
+    files: dict[str, bytes] = {}
+    for unit_files in render_units(renderer, site, work_units(site), options.workers):
+        files.update(unit_files)
     files.update({f"static/{name}": data for name, data in assets.items()})
     lap("渲染")
     if options.search_index:

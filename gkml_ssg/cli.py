@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .builder import BuildOptions, build
+from .parallel_render import default_workers
 from .errors import ContentInvalid
 from .schema_export import write_schemas
 from .write import OutputRefused
@@ -24,13 +25,15 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default="public", show_default=True, help="输出目录。只改写有变化的文件。")
 @click.option("--base-url", default=None, help="网站发布的路径（如 /gkml/）或完整地址；默认取 site.yml 的“网址”。")
 @click.option("--no-index", is_flag=True, help="跳过搜索索引（Pagefind）阶段，用于快速检查和基准测试。")
-def build_command(source: Path, out: Path, base_url: str | None, no_index: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default="CPU 核数",
+              help="并行渲染页面的进程数；结果与单进程完全相同。")
+def build_command(source: Path, out: Path, base_url: str | None, no_index: bool, workers: int) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
     内容有错时列出全部错误（文件、行、列、字段），以状态 1 退出，输出目录保持原样。
     """
     try:
-        report = build(BuildOptions(source=source, out=out, base_url=base_url, search_index=not no_index))
+        report = build(BuildOptions(source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers))
     except ContentInvalid as invalid:
         for error in invalid.errors:
             click.echo(error.format(), err=True)

@@ -96,11 +96,41 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class LawNode:
+class LawRef:
+    """A law or regulation as the legal-basis index lists it."""
+
     key: str  # the normalised cited title, or the whole citation when it has no 《title》
-    anchor: str
     titled: bool
+
+    @property
+    def anchor(self) -> str:
+        return "law-" + hashlib.sha1(self.key.encode()).hexdigest()[:10]
+
+
+def law_refs(citation: str) -> list[LawRef]:
+    """The index entries a citation belongs to: its 《titles》, or its own text when it has none.
+
+    Decided by the citation alone, so a page linking to the index needs no other page's content."""
+    titles = cited_titles(citation)
+    return [LawRef(t, True) for t in dict.fromkeys(titles)] or [LawRef(citation_key(citation), False)]
+
+
+@dataclass(frozen=True)
+class LawNode:
+    ref: LawRef
     citations: tuple[Citation, ...]
+
+    @property
+    def key(self) -> str:
+        return self.ref.key
+
+    @property
+    def titled(self) -> bool:
+        return self.ref.titled
+
+    @property
+    def anchor(self) -> str:
+        return self.ref.anchor
 
     @property
     def agency_count(self) -> int:
@@ -160,9 +190,7 @@ class SiteGraph:
     def absolute_url(self, path: str) -> str:
         return self.origin + self.base_path + path
 
-    def laws_cited_by(self, citation: str) -> list[LawNode]:
-        by_key = {(law.titled, law.key): law for law in self.laws}
-        return [by_key[key] for key in _law_keys(citation)]
+    laws_cited_by = staticmethod(law_refs)
 
 
 def normalise_base_path(value: str) -> str:
@@ -316,23 +344,14 @@ def _regions(agencies: tuple[AgencyNode, ...]) -> tuple[RegionGroup, ...]:
     )
 
 
-def _law_keys(citation: str) -> list[tuple[bool, str]]:
-    """The index entries a citation belongs to: its 《titles》, or its own text when it has none."""
-    titles = cited_titles(citation)
-    return list(dict.fromkeys((True, t) for t in titles)) or [(False, citation_key(citation))]
-
-
 def _laws(agencies: tuple[AgencyNode, ...]) -> tuple[LawNode, ...]:
-    cited: dict[tuple[bool, str], list[Citation]] = defaultdict(list)
+    cited: dict[LawRef, list[Citation]] = defaultdict(list)
     for agency in agencies:
         for entry in agency.entries:
             bases = entry.data.basis if isinstance(entry.data, Item) else entry.data.grounds
             for text in bases:
-                for key in _law_keys(text):
-                    cited[key].append(Citation(agency, entry, text))
-    laws = [
-        LawNode(key, "law-" + hashlib.sha1(key.encode()).hexdigest()[:10], titled, tuple(citations))
-        for (titled, key), citations in cited.items()
-    ]
+                for ref in law_refs(text):
+                    cited[ref].append(Citation(agency, entry, text))
+    laws = [LawNode(ref, tuple(citations)) for ref, citations in cited.items()]
     # Most-cited first; untitled references (no 《》) after every titled law.
     return tuple(sorted(laws, key=lambda law: (not law.titled, -len(law.citations), law.key)))
