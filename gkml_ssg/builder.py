@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import load_content
-from .parallel_render import default_workers, render_units, work_units
+from .load import SITE_CONFIG_NAME, load_content, source_digests
+from .manifest import Manifest, combined_key, digest
+from .parallel_render import SITE_UNIT, agency_unit, default_workers, render_units, work_units
 from .render import Renderer
 from .search_index import build_bundle, search_records
 from .site import assemble
-from .write import WriteReport, check_output_folder, write_site
+from .write import Unit, WriteReport, check_output_folder, write_site
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+STATIC_UNIT = "static"
+INDEX_UNIT = "index"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class BuildOptions:
 @dataclass(frozen=True)
 class BuildReport:
     pages: int
+    rendered: int
     write: WriteReport
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -38,7 +41,7 @@ class BuildReport:
         total = sum(self.seconds.values())
         stages = "，".join(f"{name} {seconds:.2f}s" for name, seconds in self.seconds.items())
         return (
-            f"构建完成：{self.pages} 个页面；写入 {self.write.written} 个文件，"
+            f"构建完成：{self.pages} 个页面（渲染 {self.rendered} 个）；写入 {self.write.written} 个文件，"
             f"未变 {self.write.unchanged} 个，删除 {self.write.deleted} 个；用时 {total:.2f} 秒（{stages}）"
         )
 
@@ -54,8 +57,26 @@ def static_files(static: Path) -> dict[str, bytes]:
     }
 
 
+def _folder_key(folder: Path, suffixes: tuple[str, ...] = ()) -> str:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and (not suffixes or p.suffix in suffixes))
+    return combined_key(*(f"{p.relative_to(folder).as_posix()}={digest(p.read_bytes())}" for p in files))
+
+
+def settings_key(options: BuildOptions, assets: dict[str, bytes], site_config_digest: str) -> str:
+    """What every page is made from besides its own content: gkml's code, templates, static files,
+    the site configuration and the base URL. A change here re-renders everything."""
+    return combined_key(
+        _folder_key(Path(__file__).parent, (".py",)),
+        _folder_key(options.templates),
+        *(f"{name}={digest(data)}" for name, data in assets.items()),
+        site_config_digest,
+        options.base_url or "",
+    )
+
+
 def build(options: BuildOptions) -> BuildReport:
-    """Run every stage. Raises ContentInvalid or OutputRefused before anything is written."""
+    """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
+    anything is written."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -66,20 +87,42 @@ def build(options: BuildOptions) -> BuildReport:
         clock = now
 
     check_output_folder(options.out, [options.source, options.templates, options.static])
+    previous = Manifest.read(options.out)
+    assets = static_files(options.static)
+    sources = source_digests(options.source)
+    if sources is not None:
+        settings = settings_key(options, assets, sources.get(SITE_CONFIG_NAME, ""))
+        if sources == previous.sources and settings == previous.settings and (INDEX_UNIT in previous.units) == options.search_index:
+            lap("检查")
+            pages = sum(len(unit.outputs) for name, unit in previous.units.items() if name not in (STATIC_UNIT, INDEX_UNIT))
+            return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
+
     content = load_content(options.source)
+    settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
     lap("加载")
     site = assemble(content, options.base_url)
     lap("页面图")
-    assets = static_files(options.static)
-    renderer = Renderer(options.templates, {name: hashlib.sha256(data).hexdigest()[:10] for name, data in assets.items()})
-    files: dict[str, bytes] = {}
-    for unit_files in render_units(renderer, site, work_units(site), options.workers):
-        files.update(unit_files)
-    files.update({f"static/{name}": data for name, data in assets.items()})
+
+    renderer = Renderer(options.templates, {name: digest(data)[:10] for name, data in assets.items()})
+    everything = combined_key(settings, *(f"{path}={d}" for path, d in sorted(content.sources.items())))
+    keys = {agency_unit(a.slug): combined_key(settings, a.source.path, a.source.digest) for a in site.agencies}
+    keys[SITE_UNIT] = everything
+    named = work_units(site)
+    chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
+    rendered = dict(zip((named[i][0] for i in chosen), render_units(renderer, site, chosen, options.workers), strict=True))
+    units = [Unit(name, keys[name], rendered.get(name)) for name, _ in named]
+    units.append(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
     lap("渲染")
     if options.search_index:
-        files.update(build_bundle(search_records(site)))
+        index_key = combined_key(everything, INDEX_UNIT)
+        bundle = build_bundle(search_records(site)) if _changed(previous, INDEX_UNIT, index_key) else None
+        units.append(Unit(INDEX_UNIT, index_key, bundle))
         lap("索引")
-    report = write_site(options.out, files)
+    report = write_site(options.out, previous, units, settings, content.sources)
     lap("写入")
-    return BuildReport(pages=len(site.pages), write=report, seconds=seconds)
+    return BuildReport(len(site.pages), sum(len(f) for f in rendered.values()), report, seconds)
+
+
+def _changed(previous: Manifest, name: str, key: str) -> bool:
+    unit = previous.units.get(name)
+    return unit is None or unit.key != key

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .decode import INVALID, Decoder
 from .errors import ContentError, ContentInvalid
+from .manifest import digest
 from .model import Agency, SiteConfig
 from .yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
 
@@ -21,6 +22,7 @@ class AgencySource:
 
     path: str  # relative to the content folder, with forward slashes
     agency: Agency
+    digest: str  # SHA-256 of the file's bytes
 
     @property
     def stem(self) -> str:
@@ -31,6 +33,7 @@ class AgencySource:
 class Content:
     config: SiteConfig
     agencies: tuple[AgencySource, ...]  # sorted by path, so the order never depends on the disk
+    sources: dict[str, str]  # every file read (site.yml and agencies) → SHA-256 of its bytes
 
 
 def load_content(source: Path) -> Content:
@@ -38,16 +41,33 @@ def load_content(source: Path) -> Content:
     errors: list[ContentError] = []
     if not source.is_dir():
         raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录")])
-    config = _load_file(source, source / SITE_CONFIG_NAME, SiteConfig, errors)
+    sources: dict[str, str] = {}
+    config = _load_file(source, source / SITE_CONFIG_NAME, SiteConfig, errors, sources)
     agencies = []
     for path in _content_files(source, errors):
-        agency = _load_file(source, path, Agency, errors)
+        relative = path.relative_to(source).as_posix()
+        agency = _load_file(source, path, Agency, errors, sources)
         if agency is not None:
-            agencies.append(AgencySource(path.relative_to(source).as_posix(), agency))
+            agencies.append(AgencySource(relative, agency, sources[relative]))
     if errors:
         raise ContentInvalid(errors)
     assert config is not None
-    return Content(config, tuple(agencies))
+    return Content(config, tuple(agencies), sources)
+
+
+def source_digests(source: Path) -> dict[str, str] | None:
+    """What `load_content` would read, as path → SHA-256, without parsing anything.
+
+    None when the folder has something the loader would reject (it will then say what)."""
+    errors: list[ContentError] = []
+    if not source.is_dir():
+        return None
+    paths = [source / SITE_CONFIG_NAME, *_content_files(source, errors)]
+    try:
+        digests = {path.relative_to(source).as_posix(): digest(path.read_bytes()) for path in paths}
+    except OSError:
+        return None
+    return None if errors else digests
 
 
 def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:
@@ -73,10 +93,11 @@ def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(source).as_posix())
 
 
-def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError]):
+def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError], sources: dict[str, str]):
     relative = path.relative_to(source).as_posix()
     try:
         data = path.read_bytes()
+        sources[relative] = digest(data)
     except FileNotFoundError:
         errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}"))
         return None

@@ -24,7 +24,14 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def work_units(site: SiteGraph) -> list[tuple[Page, ...]]:
+SITE_UNIT = "site"
+
+
+def agency_unit(slug: str) -> str:
+    return f"agency:{slug}"
+
+
+def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     """The pages grouped by what they depend on: one unit per agency, then the site-wide pages."""
     by_agency: dict[str, list[Page]] = {}
     site_wide: list[Page] = []
@@ -32,18 +39,19 @@ def work_units(site: SiteGraph) -> list[tuple[Page, ...]]:
         if page.agency is None:
             site_wide.append(page)
         else:
-            by_agency.setdefault(page.agency.slug, []).append(page)
-    return [tuple(pages) for pages in by_agency.values()] + [tuple(site_wide)]
+            by_agency.setdefault(agency_unit(page.agency.slug), []).append(page)
+    return [(name, tuple(pages)) for name, pages in by_agency.items()] + [(SITE_UNIT, tuple(site_wide))]
 
 
-def render_units(renderer: Renderer, site: SiteGraph, units: list[tuple[Page, ...]], workers: int) -> list[dict[str, bytes]]:
-    """Each unit's files (output path → bytes), in the order of `units`."""
-    if workers <= 1 or sum(len(unit) for unit in units) < PARALLEL_THRESHOLD or not _can_fork():
-        return [_render(renderer, site, unit) for unit in units]
+def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers: int) -> list[dict[str, bytes]]:
+    """The files (output path → bytes) of the units at positions `chosen` of `work_units(site)`."""
+    units = work_units(site)
+    if workers <= 1 or sum(len(units[i][1]) for i in chosen) < PARALLEL_THRESHOLD or not _can_fork():
+        return [_render(renderer, site, units[i][1]) for i in chosen]
     context = multiprocessing.get_context("fork")
     # The renderer and graph reach the workers through fork (inherited memory), not pickling.
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site)) as pool:
-        return list(pool.map(_render_in_worker, range(len(units)), [len(unit) for unit in units], chunksize=8))
+        return list(pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8))
 
 
 def _render(renderer: Renderer, site: SiteGraph, unit: tuple[Page, ...]) -> dict[str, bytes]:
@@ -55,7 +63,7 @@ def _can_fork() -> bool:
 
 
 # Set once in each worker process by its initializer; the orchestrating process never touches it.
-_worker: tuple[Renderer, SiteGraph, list[tuple[Page, ...]]] | None = None
+_worker: tuple[Renderer, SiteGraph, list[tuple[str, tuple[Page, ...]]]] | None = None
 
 
 def _adopt(renderer: Renderer, site: SiteGraph) -> None:
@@ -63,9 +71,9 @@ def _adopt(renderer: Renderer, site: SiteGraph) -> None:
     _worker = (renderer, site, work_units(site))
 
 
-def _render_in_worker(index: int, expected_pages: int) -> dict[str, bytes]:
+def _render_in_worker(index: int, expected_name: str) -> dict[str, bytes]:
     assert _worker is not None
     renderer, site, units = _worker
-    unit = units[index]
-    assert len(unit) == expected_pages  # the worker's units are the orchestrator's units
+    name, unit = units[index]
+    assert name == expected_name  # the worker's units are the orchestrator's units
     return _render(renderer, site, unit)

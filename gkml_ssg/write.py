@@ -1,22 +1,21 @@
-"""Stage 4, write: put the rendered files into the output folder as one transaction.
+"""Stage 5, write: put the built files into the output folder as one transaction.
 
 Phase 1 writes every changed file to a temporary name beside its target; if anything fails there,
 the temporaries are removed and the published folder is untouched. Phase 2 swaps them in with
 `os.replace` (atomic per file). Files whose bytes did not change are not touched at all, and files
-an earlier build wrote that this build no longer produces are deleted. A manifest of what gkml
-wrote (path → SHA-256) makes that possible without ever cleaning the folder first, and leaves
-files gkml did not write alone.
+an earlier build wrote that this build no longer produces are deleted. The build manifest
+(`manifest.py`) records what gkml wrote, which makes that possible without ever cleaning the folder
+first, and leaves files gkml did not write alone.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-MANIFEST_NAME = ".gkml-manifest.json"
+from .manifest import MANIFEST_NAME, Manifest, UnitRecord, digest
+
 _TEMP_SUFFIX = ".gkml-tmp"
 
 
@@ -63,48 +62,66 @@ def output_path(out: Path, relative: str) -> Path:
     return target
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+@dataclass(frozen=True)
+class Unit:
+    """A part of the site with the key it was made from; `files` is None when it is unchanged."""
+
+    name: str
+    key: str
+    files: dict[str, bytes] | None
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    try:
-        manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    files = manifest.get("files") if isinstance(manifest, dict) else None
-    return files if isinstance(files, dict) else {}
-
-
-def write_site(out: Path, files: dict[str, bytes]) -> WriteReport:
+def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, str]) -> WriteReport:
+    """Write the units' changed files as one transaction and record them in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
-    previous = read_manifest(out)
-    digests = {path: _digest(data) for path, data in files.items()}
-    targets = {path: output_path(out, path) for path in files}
-    changed = [
-        path
-        for path in sorted(files)
-        if previous.get(path) != digests[path]
-        or not targets[path].is_file()
-        or targets[path].stat().st_size != len(files[path])
-    ]
+    previous_outputs = previous.outputs
+    records: dict[str, UnitRecord] = {}
+    rewritten: dict[str, bytes] = {}
+    produced_by: dict[str, str] = {}
+    for unit in units:
+        if unit.files is None:
+            records[unit.name] = previous.units[unit.name]
+        else:
+            records[unit.name] = UnitRecord(unit.key, {path: digest(data) for path, data in unit.files.items()})
+        for path in records[unit.name].outputs:
+            if path in produced_by:
+                raise OutputRefused(f"“{path}”同时由 {produced_by[path]} 和 {unit.name} 生成")
+            produced_by[path] = unit.name
+        if unit.files is not None:
+            for path, data in unit.files.items():
+                target = output_path(out, path)
+                if previous_outputs.get(path) != records[unit.name].outputs[path] or not target.is_file():
+                    rewritten[path] = data
+    stale = sorted(set(previous_outputs) - set(produced_by))
 
     temporaries: list[tuple[Path, Path]] = []
     try:
-        for path in changed:
-            target = targets[path]
+        for path in sorted(rewritten):
+            target = output_path(out, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(target.name + _TEMP_SUFFIX)
-            temporary.write_bytes(files[path])
+            temporary.write_bytes(rewritten[path])
             temporaries.append((temporary, target))
     except BaseException:
         for temporary, _ in temporaries:
             temporary.unlink(missing_ok=True)
         raise
+
+    touched = {produced_by[path] for path in rewritten} | {
+        name for name, unit in previous.units.items() if set(unit.outputs) & set(stale)
+    }
+    if touched:
+        # While files are swapped, the manifest marks the units being touched as unknown (no key)
+        # and lists every path they may leave behind: if this build dies now, the next one renders
+        # them again, rewrites their files and deletes what it no longer produces.
+        pending = dict(previous.units)
+        for name in touched:
+            paths = set(previous.units[name].outputs) if name in previous.units else set()
+            paths |= {path for path, unit in produced_by.items() if unit == name}
+            pending[name] = UnitRecord("", {path: "" for path in paths})
+        Manifest(previous.settings, previous.sources, pending).write(out)
     for temporary, target in temporaries:
         os.replace(temporary, target)
-
-    stale = sorted(set(previous) - set(files))
     for path in stale:
         try:
             target = output_path(out, path)
@@ -113,12 +130,10 @@ def write_site(out: Path, files: dict[str, bytes]) -> WriteReport:
         target.unlink(missing_ok=True)
         _remove_empty_parents(target.parent, out)
 
-    manifest = json.dumps({"files": dict(sorted(digests.items()))}, ensure_ascii=False, indent=0, sort_keys=True)
-    if previous != digests or not (out / MANIFEST_NAME).is_file():
-        temporary = out / (MANIFEST_NAME + _TEMP_SUFFIX)
-        temporary.write_text(manifest + "\n", encoding="utf-8")
-        os.replace(temporary, out / MANIFEST_NAME)
-    return WriteReport(written=len(changed), unchanged=len(files) - len(changed), deleted=len(stale))
+    current = Manifest(settings, sources, records)
+    if current != previous or not (out / MANIFEST_NAME).is_file():
+        current.write(out)
+    return WriteReport(written=len(rewritten), unchanged=len(produced_by) - len(rewritten), deleted=len(stale))
 
 
 def _remove_empty_parents(folder: Path, out: Path) -> None:

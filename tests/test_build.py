@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,7 +15,8 @@ from helpers import tree_bytes
 
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.errors import ContentInvalid
-from gkml_ssg.write import MANIFEST_NAME, OutputRefused, output_path, write_site
+from gkml_ssg.manifest import MANIFEST_NAME, Manifest
+from gkml_ssg.write import OutputRefused, Unit, output_path, write_site
 
 
 def options(project, **overrides) -> BuildOptions:
@@ -120,10 +122,13 @@ def test_a_tampered_manifest_deletes_nothing_outside(tmp_path):
     out = tmp_path / "public"
     victim = tmp_path / "victim.txt"
     victim.write_text("safe", encoding="utf-8")
-    write_site(out, {"index.html": b"x"})
-    (out / MANIFEST_NAME).write_text('{"files": {"../victim.txt": "0"}}', encoding="utf-8")
-    write_site(out, {"index.html": b"x"})
+    write_site(out, Manifest(), [Unit("site", "k", {"index.html": b"x"})], "s", {})
+    tampered = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    tampered["units"]["site"]["outputs"]["../victim.txt"] = "0"
+    (out / MANIFEST_NAME).write_text(json.dumps(tampered), encoding="utf-8")
+    write_site(out, Manifest.read(out), [Unit("site", "k2", {"index.html": b"y"})], "s", {})
     assert victim.read_text(encoding="utf-8") == "safe"
+    assert (out / "index.html").read_bytes() == b"y"
 
 
 class ScriptFinder(HTMLParser):
@@ -193,7 +198,7 @@ def test_build_py_and_the_console_command_do_the_same_build(tmp_path):
         [sys.executable, str(REPO / "build.py"), "--out", str(script_out)], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("构建完成：149 个页面；写入 ")
+    assert run.stdout.startswith("构建完成：149 个页面（渲染 149 个）；写入 ")
     run = subprocess.run(
         [sys.executable, "-m", "gkml_ssg", "build", "--out", str(command_out)], cwd=REPO, env=env, capture_output=True, text=True
     )

@@ -1,0 +1,77 @@
+"""The build manifest: what the last build was made from, and which files each part of it wrote.
+
+A site is built in units: one per agency (its page and its entries' pages), one for the pages that
+list all agencies, one for the static files, one for the search bundle. A unit's key is a hash of
+everything its files are made from; a build re-renders only units whose key changed, writes only
+files whose bytes changed, and deletes files whose unit is gone. The manifest is written atomically
+inside the output folder; while files are being swapped it lists only the units that are not being
+touched, so a build that dies half way is repaired by the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST_NAME = ".gkml-manifest.json"
+FORMAT = 2
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    key: str
+    outputs: dict[str, str]  # output path → SHA-256 of its bytes
+
+
+@dataclass(frozen=True)
+class Manifest:
+    settings: str = ""  # hash of what every page depends on: code, templates, static, site.yml, options
+    sources: dict[str, str] = field(default_factory=dict)  # content file → SHA-256
+    units: dict[str, UnitRecord] = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return {path: digest for unit in self.units.values() for path, digest in unit.outputs.items()}
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest:
+        """The manifest in `out`, or an empty one (a first build, or a file from another version)."""
+        try:
+            data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return cls()
+            return cls(
+                settings=str(data["settings"]),
+                sources={str(k): str(v) for k, v in data["sources"].items()},
+                units={
+                    str(name): UnitRecord(str(unit["key"]), {str(p): str(d) for p, d in unit["outputs"].items()})
+                    for name, unit in data["units"].items()
+                },
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls()
+
+    def write(self, out: Path) -> None:
+        data = {
+            "format": FORMAT,
+            "settings": self.settings,
+            "sources": dict(sorted(self.sources.items())),
+            "units": {
+                name: {"key": unit.key, "outputs": dict(sorted(unit.outputs.items()))}
+                for name, unit in sorted(self.units.items())
+            },
+        }
+        temporary = out / (MANIFEST_NAME + ".gkml-tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        os.replace(temporary, out / MANIFEST_NAME)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def combined_key(*parts: str) -> str:
+    return digest("\0".join(parts).encode("utf-8"))

@@ -1,0 +1,110 @@
+"""Incremental builds: whatever sequence of edits, the output equals a fresh one-process build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+from gkml_ssg.builder import BuildOptions, build
+from helpers import tree_bytes
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    source = tmp_path / "corpus"
+    spare = tmp_path / "spare"
+    subprocess.run([sys.executable, str(REPO / "bench/make_corpus.py"), "6", str(source)], check=True)
+    subprocess.run([sys.executable, str(REPO / "bench/make_corpus.py"), "8", str(spare)], check=True)
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    return source, spare, templates
+
+
+def agency_files(folder):
+    return sorted(p for p in folder.rglob("*.yml") if p.name != "site.yml")
+
+
+def check_against_fresh(tmp_path, source, templates, out, step):
+    fresh = tmp_path / f"fresh-{step}"
+    build(BuildOptions(source=source, out=fresh, templates=templates, workers=1))
+    assert tree_bytes(out) == tree_bytes(fresh), step
+
+
+def test_edits_adds_renames_and_deletes_stay_identical_to_a_fresh_build(tmp_path, corpus):
+    source, spare, templates = corpus
+    out = tmp_path / "public"
+
+    def incremental():
+        return build(BuildOptions(source=source, out=out, templates=templates, workers=2))
+
+    first = incremental()
+    assert first.rendered == first.pages
+    again = incremental()
+    assert (again.rendered, again.write.written, again.write.deleted) == (0, 0, 0)
+
+    edited = agency_files(source)[2]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("公开内容:", "公开内容: 修订：", 1), encoding="utf-8")
+    report = incremental()
+    agency_pages = sum(1 for page in (out / "agencies").rglob("index.html") if edited.stem in page.parts)
+    site_wide = 7  # home, legal-basis, search, 404, sitemap, robots, … that list every agency
+    assert report.rendered <= agency_pages + site_wide
+    check_against_fresh(tmp_path, source, templates, out, "edit")
+
+    added = agency_files(spare)[-1]
+    target = source / added.relative_to(spare)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(added, target)
+    incremental()
+    check_against_fresh(tmp_path, source, templates, out, "add")
+
+    renamed = agency_files(source)[0]
+    renamed.rename(renamed.with_name("renamed-agency.yml"))
+    report = incremental()
+    assert report.write.deleted > 0
+    check_against_fresh(tmp_path, source, templates, out, "rename")
+
+    agency_files(source)[1].unlink()
+    incremental()
+    check_against_fresh(tmp_path, source, templates, out, "delete")
+
+    site = source / "site.yml"
+    site.write_text(site.read_text(encoding="utf-8").replace("合成语料", "合成语料（新名称）"), encoding="utf-8")
+    report = incremental()
+    assert report.rendered == report.pages  # every page shows the site's name
+    check_against_fresh(tmp_path, source, templates, out, "site.yml")
+
+    footer = templates / "base.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("主办单位", "主办单位："), encoding="utf-8")
+    incremental()
+    check_against_fresh(tmp_path, source, templates, out, "template")
+
+
+def test_a_build_killed_while_swapping_files_is_repaired_by_the_next(tmp_path, corpus, monkeypatch):
+    source, _, templates = corpus
+    out = tmp_path / "public"
+    build(BuildOptions(source=source, out=out, templates=templates, workers=1))
+    for path in agency_files(source)[:3]:
+        path.write_text(path.read_text(encoding="utf-8").replace("公开内容:", "公开内容: 改：", 1), encoding="utf-8")
+
+    real_replace = os.replace
+    swaps = []
+
+    def dying_replace(src, dst):
+        swaps.append(dst)
+        if len(swaps) == 4:
+            raise KeyboardInterrupt  # the process is stopped half way through the swap
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        build(BuildOptions(source=source, out=out, templates=templates, workers=1))
+    monkeypatch.undo()
+    for leftover in out.rglob("*.gkml-tmp"):
+        leftover.unlink()  # what a killed process leaves behind is not part of the comparison
+    build(BuildOptions(source=source, out=out, templates=templates, workers=1))
+    check_against_fresh(tmp_path, source, templates, out, "after a crash")
