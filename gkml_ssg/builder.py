@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .content_cache import ContentCache
 from .load import SITE_CONFIG_NAME, load_content, source_digests
 from .manifest import Manifest, combined_key, digest
 from .parallel_render import SITE_UNIT, agency_unit, default_workers, render_units, work_units
@@ -28,6 +29,7 @@ class BuildOptions:
     static: Path = PROJECT_ROOT / "static"
     search_index: bool = True  # False skips the Pagefind stage (quick checks, benchmarks)
     workers: int = field(default_factory=default_workers)  # processes that render; 1 renders in this one
+    cache: Path | None = None  # decoded content files are kept here between builds (None: no cache)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def build(options: BuildOptions) -> BuildReport:
         seconds[stage] = now - clock
         clock = now
 
-    check_output_folder(options.out, [options.source, options.templates, options.static])
+    check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
     previous = Manifest.read(options.out)
     assets = static_files(options.static)
     sources = source_digests(options.source)
@@ -97,7 +99,7 @@ def build(options: BuildOptions) -> BuildReport:
             pages = sum(len(unit.outputs) for name, unit in previous.units.items() if name not in (STATIC_UNIT, INDEX_UNIT))
             return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
 
-    content = load_content(options.source)
+    content = load_content(options.source, ContentCache(options.cache) if options.cache else None)
     settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
     lap("加载")
     site = assemble(content, options.base_url)

@@ -27,13 +27,20 @@ def main() -> None:
 @click.option("--no-index", is_flag=True, help="跳过搜索索引（Pagefind）阶段，用于快速检查和基准测试。")
 @click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default="CPU 核数",
               help="并行渲染页面的进程数；结果与单进程完全相同。")
-def build_command(source: Path, out: Path, base_url: str | None, no_index: bool, workers: int) -> None:
+@click.option("--cache", type=click.Path(path_type=Path), default=".gkml-cache", show_default=True,
+              help="缓存已解析内容文件的目录（按文件内容的哈希），使再次构建只解析改动的文件；不会发布。")
+@click.option("--no-cache", is_flag=True, help="不使用内容缓存。")
+def build_command(source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
     内容有错时列出全部错误（文件、行、列、字段），以状态 1 退出，输出目录保持原样。
     """
     try:
-        report = build(BuildOptions(source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers))
+        options = BuildOptions(
+            source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
+            cache=None if no_cache else cache,
+        )
+        report = build(options)
     except ContentInvalid as invalid:
         for error in invalid.errors:
             click.echo(error.format(), err=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .decode import INVALID, Decoder
+from .content_cache import ContentCache
 from .errors import ContentError, ContentInvalid
 from .manifest import digest
 from .model import Agency, SiteConfig
@@ -36,17 +37,19 @@ class Content:
     sources: dict[str, str]  # every file read (site.yml and agencies) → SHA-256 of its bytes
 
 
-def load_content(source: Path) -> Content:
-    """Load `source` (the content folder). Raise ContentInvalid with all errors of the run."""
+def load_content(source: Path, cache: ContentCache | None = None) -> Content:
+    """Load `source` (the content folder). Raise ContentInvalid with all errors of the run.
+
+    With a cache, files whose bytes were decoded before are not parsed again."""
     errors: list[ContentError] = []
     if not source.is_dir():
         raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录")])
     sources: dict[str, str] = {}
-    config = _load_file(source, source / SITE_CONFIG_NAME, SiteConfig, errors, sources)
+    config = _load_file(source, source / SITE_CONFIG_NAME, SiteConfig, errors, sources, cache)
     agencies = []
     for path in _content_files(source, errors):
         relative = path.relative_to(source).as_posix()
-        agency = _load_file(source, path, Agency, errors, sources)
+        agency = _load_file(source, path, Agency, errors, sources, cache)
         if agency is not None:
             agencies.append(AgencySource(relative, agency, sources[relative]))
     if errors:
@@ -93,7 +96,7 @@ def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(source).as_posix())
 
 
-def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError], sources: dict[str, str]):
+def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError], sources: dict[str, str], cache):
     relative = path.relative_to(source).as_posix()
     try:
         data = path.read_bytes()
@@ -104,6 +107,9 @@ def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError], 
     except OSError as error:
         errors.append(ContentError(relative, f"无法读取文件：{error.strerror}"))
         return None
+    cached = cache.get(sources[relative]) if cache is not None else None
+    if isinstance(cached, cls):
+        return cached
     try:
         root = parse(decode_utf8(data))
     except YamlRefused as refused:
@@ -112,4 +118,8 @@ def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError], 
     decoder = Decoder(relative)
     value = decoder.decode(root, cls)
     errors.extend(decoder.errors)
-    return None if value is INVALID else value
+    if value is INVALID:
+        return None
+    if cache is not None:
+        cache.put(sources[relative], value)
+    return value

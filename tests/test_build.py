@@ -218,3 +218,21 @@ def test_help_documents_every_command():
     build_help = CliRunner().invoke(main, ["build", "--help"]).output
     for option in ("--source", "--out", "--base-url"):
         assert option in build_help
+
+
+def test_the_content_cache_decodes_only_changed_files_and_changes_nothing(project, tmp_path, monkeypatch):
+    from gkml_ssg import load as load_module
+
+    project.write("a/x.yml", AGENCY_YML)
+    project.write("b/y.yml", AGENCY_YML)
+    cache = tmp_path / "cache"
+    build(options(project, cache=cache, search_index=False))
+    decoded = []
+    real_parse = load_module.parse
+    monkeypatch.setattr(load_module, "parse", lambda text: decoded.append(text) or real_parse(text))
+    project.write("b/y.yml", AGENCY_YML.replace("机构职能", "机构职能和内设机构"))
+    build(options(project, cache=cache, search_index=False))
+    assert len(decoded) == 1  # only the edited file; site.yml and x.yml come from the cache
+    fresh = tmp_path / "fresh"
+    build(options(project, out=fresh, search_index=False))
+    assert tree_bytes(fresh) == tree_bytes(project.out)
