@@ -10,6 +10,7 @@ from .content_cache import ContentCache
 from .load import SITE_CONFIG_NAME, load_content, source_digests
 from .manifest import Manifest, combined_key, digest
 from .parallel_render import SITE_UNIT, agency_unit, default_workers, render_units, work_units
+from .progress import Progress
 from .render import Renderer
 from .search_index import build_bundle, search_records
 from .site import assemble
@@ -76,7 +77,7 @@ def settings_key(options: BuildOptions, assets: dict[str, bytes], site_config_di
     )
 
 
-def build(options: BuildOptions) -> BuildReport:
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
     anything is written."""
     seconds: dict[str, float] = {}
@@ -111,7 +112,15 @@ def build(options: BuildOptions) -> BuildReport:
     keys[SITE_UNIT] = everything
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
-    rendered = dict(zip((named[i][0] for i in chosen), render_units(renderer, site, chosen, options.workers), strict=True))
+    rendered: dict[str, dict[str, bytes]] = {}
+    if progress:
+        progress.start("渲染", sum(len(named[i][1]) for i in chosen))
+    for index, files in zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True):
+        rendered[named[index][0]] = files
+        if progress:
+            progress.advance(len(files))
+    if progress:
+        progress.close()
     units = [Unit(name, keys[name], rendered.get(name)) for name, _ in named]
     units.append(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
     lap("渲染")

@@ -9,6 +9,7 @@ import click
 
 from .builder import BuildOptions, build
 from .parallel_render import default_workers
+from .progress import terminal_progress
 from .errors import ContentInvalid
 from .schema_export import write_schemas
 from .write import OutputRefused
@@ -40,7 +41,7 @@ def build_command(source: Path, out: Path, base_url: str | None, no_index: bool,
             source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
             cache=None if no_cache else cache,
         )
-        report = build(options)
+        report = build(options, terminal_progress())
     except ContentInvalid as invalid:
         for error in invalid.errors:
             click.echo(error.format(), err=True)

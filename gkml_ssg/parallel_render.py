@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from .render import Renderer
@@ -43,15 +44,18 @@ def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     return [(name, tuple(pages)) for name, pages in by_agency.items()] + [(SITE_UNIT, tuple(site_wide))]
 
 
-def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers: int) -> list[dict[str, bytes]]:
-    """The files (output path → bytes) of the units at positions `chosen` of `work_units(site)`."""
+def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers: int) -> Iterator[dict[str, bytes]]:
+    """The files (output path → bytes) of the units at positions `chosen` of `work_units(site)`,
+    yielded in that order as they are ready."""
     units = work_units(site)
     if workers <= 1 or sum(len(units[i][1]) for i in chosen) < PARALLEL_THRESHOLD or not _can_fork():
-        return [_render(renderer, site, units[i][1]) for i in chosen]
+        for i in chosen:
+            yield _render(renderer, site, units[i][1])
+        return
     context = multiprocessing.get_context("fork")
     # The renderer and graph reach the workers through fork (inherited memory), not pickling.
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site)) as pool:
-        return list(pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8))
+        yield from pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8)
 
 
 def _render(renderer: Renderer, site: SiteGraph, unit: tuple[Page, ...]) -> dict[str, bytes]:
