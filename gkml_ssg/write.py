@@ -10,9 +10,10 @@ first, and leaves files gkml did not write alone.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .manifest import MANIFEST_NAME, Manifest, UnitRecord, digest
 
@@ -45,21 +46,43 @@ def check_output_folder(out: Path, protected: list[Path]) -> None:
         raise OutputRefused(f"拒绝把网站写入 {target}：它已存在且不是目录")
 
 
+class OutputFolder:
+    """Turns output paths into file names inside one folder, refusing any that could land outside.
+
+    A path is checked by its text (no absolute paths, no `..`, no backslashes), and each folder on
+    the way is checked once for a symbolic link that could lead elsewhere; the checks and folder
+    creations are remembered, because a site has tens of thousands of files in a few folders."""
+
+    def __init__(self, out: Path):
+        self.root = os.path.realpath(out)
+        self._checked = {self.root}
+        self._made: set[str] = set()
+
+    def file(self, relative: str) -> str:
+        parts = relative.split("/")
+        if not relative or "\\" in relative or "\0" in relative or any(p in ("", ".", "..") for p in parts):
+            raise OutputRefused(f"拒绝写入不安全的输出路径“{relative}”")
+        target = os.path.join(self.root, *parts)
+        self._check_folder(os.path.dirname(target), relative)
+        return target
+
+    def make_folder(self, folder: str) -> None:
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+
+    def _check_folder(self, folder: str, relative: str) -> None:
+        if folder in self._checked:
+            return
+        self._check_folder(os.path.dirname(folder), relative)
+        if os.path.islink(folder):
+            raise OutputRefused(f"拒绝写入输出目录之外的路径“{relative}”：{folder} 是符号链接")
+        self._checked.add(folder)
+
+
 def output_path(out: Path, relative: str) -> Path:
     """The file for `relative` inside `out`; anything that could land outside is refused."""
-    pure = PurePosixPath(relative)
-    if (
-        not relative
-        or "\\" in relative
-        or "\0" in relative
-        or pure.is_absolute()
-        or any(part in ("", ".", "..") for part in relative.split("/"))
-    ):
-        raise OutputRefused(f"拒绝写入不安全的输出路径“{relative}”")
-    target = out.joinpath(*pure.parts)
-    if not target.resolve().is_relative_to(out.resolve()):
-        raise OutputRefused(f"拒绝写入输出目录之外的路径“{relative}”")
-    return target
+    return Path(OutputFolder(out).file(relative))
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,7 @@ class Unit:
 def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, str]) -> WriteReport:
     """Write the units' changed files as one transaction and record them in the manifest."""
     out.mkdir(parents=True, exist_ok=True)
+    folder = OutputFolder(out)
     previous_outputs = previous.outputs
     records: dict[str, UnitRecord] = {}
     rewritten: dict[str, bytes] = {}
@@ -89,22 +113,24 @@ def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, 
             produced_by[path] = unit.name
         if unit.files is not None:
             for path, data in unit.files.items():
-                target = output_path(out, path)
-                if previous_outputs.get(path) != records[unit.name].outputs[path] or not target.is_file():
+                same = previous_outputs.get(path) == records[unit.name].outputs[path]
+                if not same or not os.path.isfile(folder.file(path)):
                     rewritten[path] = data
     stale = sorted(set(previous_outputs) - set(produced_by))
 
-    temporaries: list[tuple[Path, Path]] = []
+    temporaries: list[tuple[str, str]] = []
     try:
         for path in sorted(rewritten):
-            target = output_path(out, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(target.name + _TEMP_SUFFIX)
-            temporary.write_bytes(rewritten[path])
+            target = folder.file(path)
+            folder.make_folder(os.path.dirname(target))
+            temporary = target + _TEMP_SUFFIX
+            with open(temporary, "wb") as handle:
+                handle.write(rewritten[path])
             temporaries.append((temporary, target))
     except BaseException:
         for temporary, _ in temporaries:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
         raise
 
     touched = {produced_by[path] for path in rewritten} | {
@@ -124,7 +150,7 @@ def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, 
         os.replace(temporary, target)
     for path in stale:
         try:
-            target = output_path(out, path)
+            target = Path(folder.file(path))
         except OutputRefused:
             continue  # a tampered manifest must not delete anything outside the folder
         target.unlink(missing_ok=True)
