@@ -16,6 +16,7 @@ from helpers import tree_bytes
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.errors import ContentInvalid
 from gkml_ssg.manifest import MANIFEST_NAME, Manifest
+from gkml_ssg import write as write_module
 from gkml_ssg.write import OutputRefused, Unit, output_path, write_site
 
 
@@ -71,16 +72,15 @@ def test_a_failed_write_leaves_the_previous_site(project, monkeypatch):
     build(options(project))
     before = tree_bytes(project.out)
     project.write("a/x.yml", AGENCY_YML.replace("测试县医疗保障局", "改名后的医疗保障局"))
-    real_write = Path.write_bytes
     calls = []
 
-    def failing_write(self, data):
-        calls.append(self)
+    def failing_open(file, mode="r", *args, **kwargs):
+        calls.append(file)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real_write(self, data)
+        return open(file, mode, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(write_module, "open", failing_open, raising=False)
     with pytest.raises(OSError):
         build(options(project))
     monkeypatch.undo()
