@@ -39,6 +39,52 @@ def _split_optional(tp: Any) -> tuple[Any, bool]:
     return tp, False
 
 
+@cache
+def _shape(tp: Any) -> tuple[str, Any]:
+    """What a declared type asks of a node, worked out once per type (decoding is a hot path)."""
+    tp, _ = _split_optional(tp)
+    if dataclasses.is_dataclass(tp):
+        return "dataclass", tp
+    if typing.get_origin(tp) is tuple:
+        return "sequence", typing.get_args(tp)[0]
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "enum", tp
+    if tp is int:
+        return "int", tp
+    return "text", tp
+
+
+@dataclasses.dataclass(frozen=True)
+class _ClassPlan:
+    declared: list
+    by_key: dict
+    hints: dict
+    scalar_field: str | None
+    has_origin: bool
+    required: list
+
+
+@cache
+def _plan(cls: type) -> _ClassPlan:
+    declared = yaml_fields(cls)
+    return _ClassPlan(
+        declared=declared,
+        by_key={info.key: (f, info) for f, info in declared},
+        hints=_hints(cls),
+        scalar_field=getattr(cls, "__scalar_field__", None),
+        has_origin="origin" in {f.name for f in dataclasses.fields(cls)},
+        required=[
+            (f, info) for f, info in declared
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ],
+    )
+
+
+@cache
+def _enum_values(tp: type[Enum]) -> tuple[str, ...]:
+    return tuple(member.value for member in tp)
+
+
 @dataclasses.dataclass
 class Decoder:
     path: str  # the file, relative to the content folder, for error messages
@@ -49,16 +95,16 @@ class Decoder:
         return INVALID
 
     def decode(self, node: Node, tp: Any, field: str = "", info: FieldInfo | None = None) -> Any:
-        tp, _ = _split_optional(tp)
-        if dataclasses.is_dataclass(tp):
+        shape, tp = _shape(tp)
+        if shape == "dataclass":
             return self._dataclass(node, tp, field)
-        if typing.get_origin(tp) is tuple:
-            return self._sequence(node, typing.get_args(tp)[0], field, info)
+        if shape == "sequence":
+            return self._sequence(node, tp, field, info)
         if not isinstance(node, Scalar):
             return self._wrong_kind(node, field, Scalar)
-        if isinstance(tp, type) and issubclass(tp, Enum):
+        if shape == "enum":
             return self._enum(node, tp, field)
-        if tp is int:
+        if shape == "int":
             if not (node.plain and re.fullmatch(r"[0-9]+", node.value)):
                 return self.error(node, field, f"应为整数，实际为“{node.value}”", "请只写阿拉伯数字，如 37")
             return int(node.value)
@@ -76,7 +122,7 @@ class Decoder:
         return value
 
     def _enum(self, node: Scalar, tp: type[Enum], field: str) -> Any:
-        allowed = [member.value for member in tp]
+        allowed = _enum_values(tp)
         value = node.value.strip()
         if value in allowed:
             return tp(value)
@@ -93,41 +139,40 @@ class Decoder:
         return INVALID if any(v is INVALID for v in values) else tuple(values)
 
     def _dataclass(self, node: Node, cls: type, field: str) -> Any:
-        declared = yaml_fields(cls)
-        scalar_field = getattr(cls, "__scalar_field__", None)
+        plan = _plan(cls)
+        scalar_field = plan.scalar_field
         if isinstance(node, Scalar) and scalar_field and not node.is_null:
-            attr = next(f for f, _ in declared if f.name == scalar_field)
-            value = self.decode(node, _hints(cls)[attr.name], field, attr.metadata["yaml"])
+            attr = next(f for f, _ in plan.declared if f.name == scalar_field)
+            value = self.decode(node, plan.hints[attr.name], field, attr.metadata["yaml"])
             return INVALID if value is INVALID else cls(**{scalar_field: value})
         if not isinstance(node, Mapping):
             return self._wrong_kind(node, field, Mapping)
-        by_key = {info.key: (f, info) for f, info in declared}
+        by_key = plan.by_key
         values: dict[str, Any] = {}
         failed = False
         for key_node, value_node in node.entries:
             key = key_node.value
             sub = f"{field}.{key}" if field else key
             if key not in by_key:
-                self._unknown_key(key_node, sub, declared)
+                self._unknown_key(key_node, sub, plan.declared)
                 failed = True
                 continue
             f, info = by_key[key]
             if isinstance(value_node, Scalar) and value_node.is_null:
                 continue  # an empty value is the same as leaving the key out
-            value = self.decode(value_node, _hints(cls)[f.name], sub, info)
+            value = self.decode(value_node, plan.hints[f.name], sub, info)
             if value is INVALID:
                 failed = True
             else:
                 values[f.name] = value
-        for f, info in declared:
-            required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-            if required and f.name not in values and not _has_value(node, info.key):
+        for f, info in plan.required:
+            if f.name not in values and not _has_value(node, info.key):
                 sub = f"{field}.{info.key}" if field else info.key
                 self.error(node, sub, "缺少必填字段", f"请添加“{info.key}: …”——{info.doc}")
                 failed = True
         if failed:
             return INVALID
-        if "origin" in {f.name for f in dataclasses.fields(cls)}:
+        if plan.has_origin:
             values["origin"] = node.origin
         return cls(**values)
 
