@@ -8,9 +8,15 @@ from pathlib import Path
 
 from .content_cache import ContentCache
 from .load import SITE_CONFIG_NAME, load_content, source_digests
-from .manifest import Manifest, combined_key, digest
-from .parallel_render import SITE_UNIT, agency_unit, default_workers, render_units, work_units
-from .progress import Progress
+from .manifest import Manifest, code_version, combined_key, digest, folder_key
+from .parallel_render import (
+    SITE_UNIT,
+    agency_unit,
+    default_workers,
+    render_units,
+    work_units,
+)
+from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_index import build_bundle, search_records
 from .site import assemble
@@ -60,24 +66,19 @@ def static_files(static: Path) -> dict[str, bytes]:
     }
 
 
-def _folder_key(folder: Path, suffixes: tuple[str, ...] = ()) -> str:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and (not suffixes or p.suffix in suffixes))
-    return combined_key(*(f"{p.relative_to(folder).as_posix()}={digest(p.read_bytes())}" for p in files))
-
-
 def settings_key(options: BuildOptions, assets: dict[str, bytes], site_config_digest: str) -> str:
     """What every page is made from besides its own content: gkml's code, templates, static files,
     the site configuration and the base URL. A change here re-renders everything."""
     return combined_key(
-        _folder_key(Path(__file__).parent, (".py",)),
-        _folder_key(options.templates),
+        code_version(),
+        folder_key(options.templates),
         *(f"{name}={digest(data)}" for name, data in assets.items()),
         site_config_digest,
         options.base_url or "",
     )
 
 
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildReport:
     """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
     anything is written."""
     seconds: dict[str, float] = {}
@@ -93,15 +94,16 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     previous = Manifest.read(options.out)
     assets = static_files(options.static)
     sources = source_digests(options.source)
-    if sources is not None:
-        settings = settings_key(options, assets, sources.get(SITE_CONFIG_NAME, ""))
-        if sources == previous.sources and settings == previous.settings and (INDEX_UNIT in previous.units) == options.search_index:
-            lap("检查")
-            pages = sum(len(unit.outputs) for name, unit in previous.units.items() if name not in (STATIC_UNIT, INDEX_UNIT))
-            return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
+    settings = settings_key(options, assets, (sources or {}).get(SITE_CONFIG_NAME, ""))
+    unchanged = sources == previous.sources and settings == previous.settings
+    if sources is not None and unchanged and (INDEX_UNIT in previous.units) == options.search_index:
+        lap("检查")
+        pages = sum(len(unit.outputs) for name, unit in previous.units.items() if name not in (STATIC_UNIT, INDEX_UNIT))
+        return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
 
     content = load_content(options.source, ContentCache(options.cache) if options.cache else None)
-    settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
+    if content.sources != sources:  # the scan failed, or a file changed since
+        settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
     lap("加载")
     site = assemble(content, options.base_url)
     lap("页面图")
@@ -113,14 +115,11 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
     rendered: dict[str, dict[str, bytes]] = {}
-    if progress:
-        progress.start("渲染", sum(len(named[i][1]) for i in chosen))
+    progress.start("渲染", sum(len(named[i][1]) for i in chosen))
     for index, files in zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True):
         rendered[named[index][0]] = files
-        if progress:
-            progress.advance(len(files))
-    if progress:
-        progress.close()
+        progress.advance(len(files))
+    progress.close()
     units = [Unit(name, keys[name], rendered.get(name)) for name, _ in named]
     units.append(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
     lap("渲染")

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from .builder import BuildOptions, build
+from .errors import ContentInvalid
 from .parallel_render import default_workers
 from .progress import terminal_progress
-from .errors import ContentInvalid
 from .schema_export import write_schemas
 from .write import OutputRefused
 

@@ -13,17 +13,12 @@ import os
 import pickle
 from pathlib import Path
 
-from .manifest import combined_key, digest
-
-
-def code_version() -> str:
-    package = Path(__file__).parent
-    return combined_key(*(f"{p.name}={digest(p.read_bytes())}" for p in sorted(package.glob("*.py"))))[:16]
+from .manifest import code_version
 
 
 class ContentCache:
     def __init__(self, folder: Path):
-        self.folder = folder / f"content-{code_version()}"
+        self.folder = folder / f"content-{code_version()[:16]}"
 
     def get(self, file_digest: str):
         try:

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .decode import INVALID, Decoder
 from .content_cache import ContentCache
+from .decode import INVALID, Decoder
 from .errors import ContentError, ContentInvalid
 from .manifest import digest
 from .model import Agency, SiteConfig

@@ -75,3 +75,14 @@ def digest(data: bytes) -> str:
 
 def combined_key(*parts: str) -> str:
     return digest("\0".join(parts).encode("utf-8"))
+
+
+def folder_key(folder: Path, suffixes: tuple[str, ...] = ()) -> str:
+    """A hash of the names and bytes of the files in `folder` (only those ending in `suffixes`)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and (not suffixes or p.suffix in suffixes))
+    return combined_key(*(f"{p.relative_to(folder).as_posix()}={digest(p.read_bytes())}" for p in files))
+
+
+def code_version() -> str:
+    """A hash of gkml's own code: output and cached objects made by other code are not reused."""
+    return folder_key(Path(__file__).parent, (".py",))

@@ -35,7 +35,18 @@ class TerminalProgress:
             self._bar = None
 
 
-def terminal_progress() -> Progress | None:
+class NoProgress:
+    def start(self, stage: str, total: int) -> None:
+        pass
+
+    def advance(self, amount: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def terminal_progress() -> Progress:
     if os.environ.get("CI") or not sys.stderr.isatty():
-        return None
+        return NoProgress()
     return TerminalProgress()
