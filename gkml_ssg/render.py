@@ -20,6 +20,7 @@ TEMPLATE_OF = {
     PageKind.SEARCH: "search.html",
     PageKind.NOT_FOUND: "404.html",
     PageKind.SITEMAP: "sitemap.xml",
+    PageKind.SITEMAP_PART: "sitemap.xml",
     PageKind.ROBOTS: "robots.txt",
 }
 

@@ -13,6 +13,7 @@ URL scheme (relative to the site's base path):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections import defaultdict
@@ -37,9 +38,12 @@ class PageKind(Enum):
     SEARCH = "search"
     NOT_FOUND = "404"
     SITEMAP = "sitemap"
+    SITEMAP_PART = "sitemap-part"
     ROBOTS = "robots"
 
 
+# sitemaps.org: at most 50,000 URLs a file; a larger site gets a sitemap index and parts.
+SITEMAP_LIMIT = 50_000
 KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
 _SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
 
@@ -172,6 +176,7 @@ class Page:
     entry: EntryNode | None = None
     previous: EntryNode | None = None
     next: EntryNode | None = None
+    part: int | None = None  # the number of a sitemap part
 
 
 @dataclass(frozen=True)
@@ -191,6 +196,11 @@ class SiteGraph:
         return self.origin + self.base_path + path
 
     laws_cited_by = staticmethod(law_refs)
+
+    def sitemap_parts(self) -> list[list[str]]:
+        """The paths a sitemap lists, in parts of at most SITEMAP_LIMIT (the protocol's limit)."""
+        listed = [p.path for p in self.pages if p.output.endswith(".html") and p.kind is not PageKind.NOT_FOUND]
+        return [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
 
 
 def normalise_base_path(value: str) -> str:
@@ -238,7 +248,7 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
         Page(PageKind.SITEMAP, "sitemap.xml", "sitemap.xml", "站点地图"),
         Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),
     ]
-    return SiteGraph(
+    site = SiteGraph(
         config=content.config,
         origin=origin,
         base_path=base_path,
@@ -247,6 +257,14 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
         laws=_laws(agencies),
         pages=tuple(pages),
     )
+    parts = site.sitemap_parts()
+    if len(parts) == 1:
+        return site
+    sitemap_parts = tuple(
+        Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"sitemaps/{n}.xml", f"站点地图 {n}", part=n)
+        for n in range(1, len(parts) + 1)
+    )
+    return dataclasses.replace(site, pages=site.pages + sitemap_parts)
 
 
 def _agency_node(source: AgencySource, errors: list[ContentError]) -> AgencyNode:

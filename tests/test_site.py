@@ -184,3 +184,20 @@ def test_404_page_links_work_from_any_url(built):
 )
 def test_base_path_forms(given, expected):
     assert normalise_base_path(given) == expected
+
+
+def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatch):
+    from gkml_ssg import site as site_module
+
+    monkeypatch.setattr(site_module, "SITEMAP_LIMIT", 50)
+    out = tmp_path / "public"
+    build(BuildOptions(source=REPO / "content", out=out, base_url=BASE, search_index=False))
+    index = (out / "sitemap.xml").read_text(encoding="utf-8")
+    parts = re.findall(r"<loc>(.*?)</loc>", index)
+    assert "<sitemapindex" in index and len(parts) == 3  # 146 listed pages in parts of 50
+    listed = []
+    for number, loc in enumerate(parts, start=1):
+        assert loc == f"https://gkml.example.gov.cn/gkml/sitemaps/{number}.xml"
+        part = (out / f"sitemaps/{number}.xml").read_text(encoding="utf-8")
+        listed += re.findall(r"<loc>(.*?)</loc>", part)
+    assert len(listed) == len(set(listed)) == 1 + 5 + 120 + 3 + 15 + 1 + 1
