@@ -17,6 +17,7 @@ TEMPLATE_OF = {
     PageKind.ON_REQUEST: "on_request.html",
     PageKind.NEGATIVE: "negative.html",
     PageKind.LEGAL_BASIS: "legal_basis.html",
+    PageKind.LAW: "law.html",
     PageKind.SEARCH: "search.html",
     PageKind.NOT_FOUND: "404.html",
     PageKind.SITEMAP: "sitemap.xml",

@@ -6,7 +6,8 @@ URL scheme (relative to the site's base path):
     agencies/<agency>/items/<item>/      catalogue item (item = 网址标识, or its position)
     agencies/<agency>/on-request/<n>/    on-request entry
     agencies/<agency>/negative/<n>/      negative-list entry
-    legal-basis/                         the legal-basis index
+    legal-basis/                         the legal-basis index: every cited law once
+    legal-basis/<law>/                   one law and every entry that cites it
     search/                              the search page (?q=…)
     404.html, sitemap.xml, robots.txt
 """
@@ -35,6 +36,7 @@ class PageKind(Enum):
     ON_REQUEST = "on-request"
     NEGATIVE = "negative"
     LEGAL_BASIS = "legal-basis"
+    LAW = "law"
     SEARCH = "search"
     NOT_FOUND = "404"
     SITEMAP = "sitemap"
@@ -107,8 +109,9 @@ class LawRef:
     titled: bool
 
     @property
-    def anchor(self) -> str:
-        return "law-" + hashlib.sha1(self.key.encode()).hexdigest()[:10]
+    def path(self) -> str:
+        """The law's own page, listing every entry that cites it."""
+        return f"legal-basis/{hashlib.sha1(self.key.encode()).hexdigest()[:10]}/"
 
 
 def law_refs(citation: str) -> list[LawRef]:
@@ -133,8 +136,8 @@ class LawNode:
         return self.ref.titled
 
     @property
-    def anchor(self) -> str:
-        return self.ref.anchor
+    def path(self) -> str:
+        return self.ref.path
 
     @property
     def agency_count(self) -> int:
@@ -177,6 +180,7 @@ class Page:
     previous: EntryNode | None = None
     next: EntryNode | None = None
     part: int | None = None  # the number of a sitemap part
+    law: LawNode | None = None
 
 
 @dataclass(frozen=True)
@@ -248,13 +252,15 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
         Page(PageKind.SITEMAP, "sitemap.xml", "sitemap.xml", "站点地图"),
         Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),
     ]
+    laws = _laws(agencies)
+    pages += [Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law) for law in laws]
     site = SiteGraph(
         config=content.config,
         origin=origin,
         base_path=base_path,
         agencies=agencies,
         regions=_regions(agencies),
-        laws=_laws(agencies),
+        laws=laws,
         pages=tuple(pages),
     )
     parts = site.sitemap_parts()

@@ -30,7 +30,7 @@ def test_two_builds_of_the_seeds_are_byte_identical(tmp_path):
     build(BuildOptions(source=REPO / "content", out=second))
     files = tree_bytes(first)
     assert files == tree_bytes(second)
-    assert sum(1 for path in files if path.endswith((".html", ".xml", ".txt"))) == 149
+    assert sum(1 for path in files if path.endswith((".html", ".xml", ".txt"))) == 195
     assert any(path.startswith("pagefind/fragment/") for path in files)
 
 
@@ -198,7 +198,7 @@ def test_build_py_and_the_console_command_do_the_same_build(tmp_path):
         [sys.executable, str(REPO / "build.py"), "--out", str(script_out)], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("构建完成：149 个页面（渲染 149 个）；写入 ")
+    assert run.stdout.startswith("构建完成：195 个页面（渲染 195 个）；写入 ")
     run = subprocess.run(
         [sys.executable, "-m", "gkml_ssg", "build", "--out", str(command_out)], cwd=REPO, env=env, capture_output=True, text=True
     )
