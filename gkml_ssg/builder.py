@@ -101,7 +101,7 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
         pages = sum(len(unit.outputs) for name, unit in previous.units.items() if name not in (STATIC_UNIT, INDEX_UNIT))
         return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
 
-    content = load_content(options.source, ContentCache(options.cache) if options.cache else None)
+    content = load_content(options.source, ContentCache(options.cache) if options.cache else None, options.workers)
     if content.sources != sources:  # the scan failed, or a file changed since
         settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
     lap("加载")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,25 +39,41 @@ class Content:
     sources: dict[str, str]  # every file read (site.yml and agencies) → SHA-256 of its bytes
 
 
-def load_content(source: Path, cache: ContentCache | None = None) -> Content:
+def load_content(source: Path, cache: ContentCache | None = None, workers: int = 1) -> Content:
     """Load `source` (the content folder). Raise ContentInvalid with all errors of the run.
 
-    With a cache, files whose bytes were decoded before are not parsed again."""
+    With a cache, files whose bytes were decoded before are not parsed again; with several
+    workers, the other files are parsed in parallel."""
     errors: list[ContentError] = []
     if not source.is_dir():
         raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录")])
     sources: dict[str, str] = {}
-    config = _load_file(source, source / SITE_CONFIG_NAME, SiteConfig, errors, sources, cache)
-    agencies = []
+    config = None
+    read = _read_file(source, source / SITE_CONFIG_NAME, errors, sources)
+    if read is not None:
+        config = _decode_file(*read, SiteConfig, errors)
+    found: dict[str, Agency] = {}
+    pending: list[tuple[str, bytes]] = []
     for path in _content_files(source, errors):
-        relative = path.relative_to(source).as_posix()
-        agency = _load_file(source, path, Agency, errors, sources, cache)
-        if agency is not None:
-            agencies.append(AgencySource(relative, agency, sources[relative]))
+        read = _read_file(source, path, errors, sources)
+        if read is None:
+            continue
+        cached = cache.get(sources[read[0]]) if cache is not None else None
+        if isinstance(cached, Agency):
+            found[read[0]] = cached
+        else:
+            pending.append(read)
+    for (relative, _), (value, file_errors) in zip(pending, _decode_all(pending, workers), strict=True):
+        errors.extend(file_errors)
+        if value is not None:
+            found[relative] = value
+            if cache is not None:
+                cache.put(sources[relative], value)
     if errors:
         raise ContentInvalid(errors)
     assert config is not None
-    return Content(config, tuple(agencies), sources)
+    agencies = tuple(AgencySource(relative, found[relative], sources[relative]) for relative in sorted(found))
+    return Content(config, agencies, sources)
 
 
 def source_digests(source: Path) -> dict[str, str] | None:
@@ -96,30 +114,45 @@ def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(source).as_posix())
 
 
-def _load_file(source: Path, path: Path, cls: type, errors: list[ContentError], sources: dict[str, str], cache):
+def _read_file(source: Path, path: Path, errors: list[ContentError], sources: dict[str, str]) -> tuple[str, bytes] | None:
     relative = path.relative_to(source).as_posix()
     try:
         data = path.read_bytes()
-        sources[relative] = digest(data)
     except FileNotFoundError:
         errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}"))
         return None
     except OSError as error:
         errors.append(ContentError(relative, f"无法读取文件：{error.strerror}"))
         return None
-    cached = cache.get(sources[relative]) if cache is not None else None
-    if isinstance(cached, cls):
-        return cached
+    sources[relative] = digest(data)
+    return relative, data
+
+
+def _decode_file(relative: str, data: bytes, cls: type, errors: list[ContentError]):
+    value, file_errors = _decode(relative, data, cls)
+    errors.extend(file_errors)
+    return value
+
+
+def _decode(relative: str, data: bytes, cls: type = Agency) -> tuple[object | None, list[ContentError]]:
+    """Parse and check one file: its value (None when it has errors) and its errors."""
     try:
         root = parse(decode_utf8(data))
     except YamlRefused as refused:
-        errors.append(refusal_error(relative, refused))
-        return None
+        return None, [refusal_error(relative, refused)]
     decoder = Decoder(relative)
     value = decoder.decode(root, cls)
-    errors.extend(decoder.errors)
-    if value is INVALID:
-        return None
-    if cache is not None:
-        cache.put(sources[relative], value)
-    return value
+    return (None if value is INVALID else value), decoder.errors
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+_PARALLEL_FILES = 64
+
+
+def _decode_all(pending: list[tuple[str, bytes]], workers: int) -> list[tuple[object | None, list[ContentError]]]:
+    """Each pending file decoded, in order; on several processes when there are enough files."""
+    if workers <= 1 or len(pending) < _PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return [_decode(relative, data) for relative, data in pending]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        relatives, contents = zip(*pending, strict=True)
+        return list(pool.map(_decode, relatives, contents, chunksize=16))

@@ -232,7 +232,7 @@ def test_the_content_cache_decodes_only_changed_files_and_changes_nothing(projec
     monkeypatch.setattr(load_module, "parse", lambda text: decoded.append(text) or real_parse(text))
     project.write("b/y.yml", AGENCY_YML.replace("机构职能", "机构职能和内设机构"))
     build(options(project, cache=cache, search_index=False))
-    assert len(decoded) == 1  # only the edited file; site.yml and x.yml come from the cache
+    assert len(decoded) == 2  # site.yml (small, always parsed) and the edited file; x.yml comes from the cache
     fresh = tmp_path / "fresh"
     build(options(project, out=fresh, search_index=False))
     assert tree_bytes(fresh) == tree_bytes(project.out)
