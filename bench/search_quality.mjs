@@ -6,8 +6,9 @@
 //
 // SITE_DIR is the built site (containing pagefind/ and static/js/search-core.js). --plain sends the
 // raw query to Pagefind (what a stock Pagefind search does). --bytes reports, for the first query
-// only, the bytes a browser would transfer: pagefind.js, the files it fetches to initialise, load
-// the filters and run the search, and the fragments of the first page of results.
+// only, the bytes a browser transfers before it shows the first results: pagefind.js, the files it
+// fetches to initialise and run the search, and the fragments of the first page of results (the
+// search page loads the filter indexes after that).
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
@@ -35,7 +36,6 @@ const { searchQuery } = await import(pathToFileURL(path.join(site, "static/js/se
 const queries = JSON.parse(await readFile(queriesFile, "utf8"));
 for (const [index, query] of queries.entries()) {
   let results;
-  if (index === 0 && countBytes) await pagefind.filters(); // the search page loads the filters first
   if (plain) {
     results = (await pagefind.search(query)).results;
   } else {

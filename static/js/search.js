@@ -19,7 +19,7 @@ const MAX_COUNTED = 400; // several words: counts come from loaded results, up t
 const bundlePath = root.dataset.bundle;
 const pagefind = await import(`${bundlePath}pagefind.js`);
 await pagefind.options({ basePath: bundlePath, baseUrl: "/", excerptLength: 36 });
-await pagefind.filters(); // loads the filter indexes, so that searches return counts
+let filtersLoaded = false; // the filter indexes load after the first results are shown
 
 const selected = new Map(FILTER_KEYS.map((key) => [key, new Set()]));
 let ordered = [];
@@ -47,20 +47,31 @@ async function runSearch(query) {
     return;
   }
   ordered = results;
-  const counts = filterCounts ?? (await countFilters(ordered));
-  if (number !== searchNumber) return;
-  renderFilters(counts);
   shown = 0;
   if (ordered.length === 0) {
     statusLine.textContent = `没有找到与“${query.trim()}”相关的结果。请换一个词，或减少筛选条件。`;
-    return;
+  } else {
+    await showMore(number);
+    if (number !== searchNumber) return;
+    // announced once the first results are on the page
+    statusLine.textContent = relaxed
+      ? `没有完全包含“${query.trim()}”的页面；以下 ${ordered.length} 条结果同时包含${relaxed.map((w) => `“${w}”`).join("")}。`
+      : `共找到 ${ordered.length} 条结果。`;
   }
-  await showMore(number);
+  const counts = await countsFor(query, words, filterCounts);
   if (number !== searchNumber) return;
-  // announced once the first results are on the page
-  statusLine.textContent = relaxed
-    ? `没有完全包含“${query.trim()}”的页面；以下 ${ordered.length} 条结果同时包含${relaxed.map((w) => `“${w}”`).join("")}。`
-    : `共找到 ${ordered.length} 条结果。`;
+  renderFilters(counts);
+}
+
+// Counts per filter value. Pagefind returns them once its filter indexes are loaded; they are
+// loaded after the first search, so that a reader's first results do not wait for them.
+async function countsFor(query, words, counts) {
+  if (!filtersLoaded) {
+    await pagefind.filters();
+    filtersLoaded = true;
+    if (words.length === 1) counts = (await searchQuery(pagefind, query, filterOption())).filterCounts;
+  }
+  return counts ?? (await countFilters(ordered));
 }
 
 async function countFilters(results) {
