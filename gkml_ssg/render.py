@@ -18,6 +18,7 @@ TEMPLATE_OF = {
     PageKind.NEGATIVE: "negative.html",
     PageKind.LEGAL_BASIS: "legal_basis.html",
     PageKind.LAW: "law.html",
+    PageKind.LAW_PROVINCE: "law.html",
     PageKind.SEARCH: "search.html",
     PageKind.NOT_FOUND: "404.html",
     PageKind.SITEMAP: "sitemap.xml",

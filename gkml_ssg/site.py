@@ -7,7 +7,8 @@ URL scheme (relative to the site's base path):
     agencies/<agency>/on-request/<n>/    on-request entry
     agencies/<agency>/negative/<n>/      negative-list entry
     legal-basis/                         the legal-basis index: every cited law once
-    legal-basis/<law>/                   one law and every entry that cites it
+    legal-basis/<law>/                   one law and every entry that cites it (or, for a
+    legal-basis/<law>/<province>/        much-cited law, its provinces, each on its own page)
     search/                              the search page (?q=…)
     404.html, sitemap.xml, robots.txt
 """
@@ -37,6 +38,7 @@ class PageKind(Enum):
     NEGATIVE = "negative"
     LEGAL_BASIS = "legal-basis"
     LAW = "law"
+    LAW_PROVINCE = "law-province"
     SEARCH = "search"
     NOT_FOUND = "404"
     SITEMAP = "sitemap"
@@ -46,6 +48,8 @@ class PageKind(Enum):
 
 # sitemaps.org: at most 50,000 URLs a file; a larger site gets a sitemap index and parts.
 SITEMAP_LIMIT = 50_000
+# A law's page lists at most this many citing entries; above it, one page per province.
+LAW_PAGE_LIMIT = 2_000
 KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
 _SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
 
@@ -143,12 +147,30 @@ class LawNode:
     def agency_count(self) -> int:
         return len({c.agency.slug for c in self.citations})
 
-    def by_agency(self) -> list[tuple[AgencyNode, list[EntryNode]]]:
-        """The citing entries grouped by agency, in the order the agencies and entries come."""
+    @property
+    def split_by_province(self) -> bool:
+        """A law cited more often than this lists its entries on one page per province."""
+        return len(self.citations) > LAW_PAGE_LIMIT
+
+    def by_agency(self, province: str | None = None) -> list[tuple[AgencyNode, list[EntryNode]]]:
+        """The citing entries grouped by agency (of one province, if given), in page-graph order."""
         grouped: dict[str, tuple[AgencyNode, list[EntryNode]]] = {}
         for citation in self.citations:
-            grouped.setdefault(citation.agency.slug, (citation.agency, []))[1].append(citation.entry)
+            if province is None or citation.agency.agency.region.province == province:
+                grouped.setdefault(citation.agency.slug, (citation.agency, []))[1].append(citation.entry)
         return list(grouped.values())
+
+    def provinces(self) -> list[tuple[str, str, int, int]]:
+        """(province, its page's path, agencies, entries) for each province with citing entries."""
+        counts: dict[str, tuple[set[str], int]] = {}
+        for citation in self.citations:
+            agencies, entries = counts.get(citation.agency.agency.region.province, (set(), 0))
+            agencies.add(citation.agency.slug)
+            counts[citation.agency.agency.region.province] = (agencies, entries + 1)
+        return [(p, self.province_path(p), len(a), n) for p, (a, n) in sorted(counts.items())]
+
+    def province_path(self, province: str) -> str:
+        return f"{self.path}{hashlib.sha1(province.encode()).hexdigest()[:8]}/"
 
     def wordings(self) -> list[tuple[str, int]]:
         """Each distinct wording of the citation in the catalogues, with how often it is used."""
@@ -181,6 +203,7 @@ class Page:
     next: EntryNode | None = None
     part: int | None = None  # the number of a sitemap part
     law: LawNode | None = None
+    province: str | None = None  # the province of a law's province page
 
 
 @dataclass(frozen=True)
@@ -253,7 +276,13 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
         Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),
     ]
     laws = _laws(agencies)
-    pages += [Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law) for law in laws]
+    for law in laws:
+        pages.append(Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law))
+        if law.split_by_province:
+            pages += [
+                Page(PageKind.LAW_PROVINCE, path, path + "index.html", f"{law.key}（{province}）", law=law, province=province)
+                for province, path, _, _ in law.provinces()
+            ]
     site = SiteGraph(
         config=content.config,
         origin=origin,

@@ -210,3 +210,22 @@ def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatc
         part = (out / f"sitemaps/{number}.xml").read_text(encoding="utf-8")
         listed += re.findall(r"<loc>(.*?)</loc>", part)
     assert len(listed) == len(set(listed)) == 192
+
+
+def test_a_much_cited_law_lists_its_entries_on_a_page_per_province(tmp_path, monkeypatch):
+    from gkml_ssg import site as site_module
+
+    monkeypatch.setattr(site_module, "LAW_PAGE_LIMIT", 100)
+    out = tmp_path / "public"
+    build(BuildOptions(source=REPO / "content", out=out, base_url=BASE, search_index=False))
+    graph = assemble(load_content(REPO / "content"), BASE)
+    regulation = next(law for law in graph.laws if law.key == "《中华人民共和国政府信息公开条例》")
+    assert regulation.split_by_province and len(regulation.citations) == 113
+    law_page = parse_html(out / regulation.path / "index.html")
+    province_links = [link for link in law_page.links if link.startswith(BASE + regulation.path) and link != BASE + regulation.path]
+    assert len(province_links) == 2  # 宁夏回族自治区, 江苏省
+    reached = set()
+    for link in province_links:
+        reached |= {l[len(BASE):] for l in parse_html(resolve_internal(out, BASE, link)).links}
+    assert {c.entry.path for c in regulation.citations} <= reached
+    assert not any(link.startswith(BASE + "agencies/") and "/items/" in link for link in law_page.links)
