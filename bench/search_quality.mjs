@@ -28,10 +28,19 @@ globalThis.fetch = async (url) => {
 };
 
 const bundle = pathToFileURL(path.join(site, "pagefind") + "/").href;
-const pagefind = await import(new URL("pagefind.js", bundle).href);
-transferred += (await readFile(path.join(site, "pagefind", "pagefind.js"))).length;
-await pagefind.options({ basePath: bundle, baseUrl: "/" });
-const { searchQuery } = await import(pathToFileURL(path.join(site, "static/js/search-core.js")).href);
+const { openIndex, searchQuery } = await import(pathToFileURL(path.join(site, "static/js/search-core.js")).href);
+// the runtime is imported, not fetched; a browser downloads it all the same
+let runtime = bundle;
+let pagefind;
+if (plain) {
+  // `pagefind --site` writes one bundle, with no catalogue
+  pagefind = await import(new URL("pagefind.js", bundle).href);
+  await pagefind.options({ basePath: bundle, baseUrl: "/" });
+} else {
+  pagefind = await openIndex(bundle, { baseUrl: "/" });
+  runtime = new URL(JSON.parse(await readFile(new URL("index.json", bundle), "utf8")).shards[0], bundle);
+}
+transferred += (await readFile(new URL("pagefind.js", runtime))).length;
 
 const queries = JSON.parse(await readFile(queriesFile, "utf8"));
 for (const [index, query] of queries.entries()) {

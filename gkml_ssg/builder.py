@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,12 +20,14 @@ from .parallel_render import (
 from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_index import build_bundle, search_records
-from .site import assemble
-from .write import Unit, WriteReport, check_output_folder, write_site
+from .search_shards import CATALOGUE_PATH, SHARD_PAGE_TARGET, catalogue, plan_shards
+from .site import SiteGraph, assemble
+from .write import Unit, WriteReport, WriteTransaction, check_output_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STATIC_UNIT = "static"
-INDEX_UNIT = "index"
+INDEX_UNIT_PREFIX = "index:"
+CATALOGUE_UNIT = "index:catalogue"
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class BuildOptions:
     search_index: bool = True  # False skips the Pagefind stage (quick checks, benchmarks)
     workers: int = field(default_factory=default_workers)  # processes that render; 1 renders in this one
     cache: Path | None = None  # decoded content files are kept here between builds (None: no cache)
+    shard_pages: int = SHARD_PAGE_TARGET  # search index pages per shard, on average at most
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,9 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
     sources = source_digests(options.source)
     settings = settings_key(options, assets, (sources or {}).get(SITE_CONFIG_NAME, ""))
     unchanged = sources == previous.sources and settings == previous.settings
-    if sources is not None and unchanged and (INDEX_UNIT in previous.units) == options.search_index:
+    if sources is not None and unchanged and (CATALOGUE_UNIT in previous.units) == options.search_index:
         lap("检查")
-        pages = sum(len(unit.outputs) for name, unit in previous.units.items() if name not in (STATIC_UNIT, INDEX_UNIT))
+        pages = sum(len(unit.outputs) for name, unit in previous.units.items() if _is_page_unit(name))
         return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
 
     content = load_content(options.source, ContentCache(options.cache) if options.cache else None, options.workers)
@@ -114,23 +118,65 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
     keys[SITE_UNIT] = everything
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
-    rendered: dict[str, dict[str, bytes]] = {}
-    progress.start("渲染", sum(len(named[i][1]) for i in chosen))
-    for index, files in zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True):
-        rendered[named[index][0]] = files
-        progress.advance(len(files))
-    progress.close()
-    units = [Unit(name, keys[name], rendered.get(name)) for name, _ in named]
-    units.append(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
-    lap("渲染")
-    if options.search_index:
-        index_key = combined_key(everything, INDEX_UNIT)
-        bundle = build_bundle(search_records(site)) if _changed(previous, INDEX_UNIT, index_key) else None
-        units.append(Unit(INDEX_UNIT, index_key, bundle))
-        lap("索引")
-    report = write_site(options.out, previous, units, settings, content.sources)
+    rendered = 0
+    with WriteTransaction(options.out, previous) as transaction:
+        # Each unit's files go to temporaries as soon as they are rendered, so that memory holds
+        # one unit's bytes at a time; the swap happens once every stage has succeeded.
+        progress.start("渲染", sum(len(named[i][1]) for i in chosen))
+        renders = zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True)
+        to_render = set(chosen)
+        for index, (name, _) in enumerate(named):
+            files = None
+            if index in to_render:
+                rendered_index, files = next(renders)
+                assert rendered_index == index
+            transaction.stage(Unit(name, keys[name], files))
+            if files is not None:
+                rendered += len(files)
+                progress.advance(len(files))
+        progress.close()
+        transaction.stage(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
+        lap("渲染")
+        if options.search_index:
+            index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
+            for unit in index_units(site, previous, index_settings, options.shard_pages, progress):
+                transaction.stage(unit)
+            lap("索引")
+        report = transaction.commit(settings, content.sources)
     lap("写入")
-    return BuildReport(len(site.pages), sum(len(f) for f in rendered.values()), report, seconds)
+    return BuildReport(len(site.pages), rendered, report, seconds)
+
+
+def index_units(site: SiteGraph, previous: Manifest, settings: str, shard_pages: int, progress: Progress) -> Iterator[Unit]:
+    """The search shards and their catalogue, yielded one by one. Only shards whose agencies
+    changed are re-indexed, one after another, so that one Pagefind process runs at a time."""
+    by_slug = {agency.slug: agency for agency in site.agencies}
+    shards = plan_shards(sorted(by_slug), len(site.pages), shard_pages)
+    keys = {
+        shard.name: combined_key(
+            settings,
+            str(len(shards)),
+            *(f"{slug}={by_slug[slug].source.path}={by_slug[slug].source.digest}" for slug in shard.slugs),
+        )
+        for shard in shards
+    }
+    stale = [shard for shard in shards if _changed(previous, INDEX_UNIT_PREFIX + shard.name, keys[shard.name])]
+    progress.start("索引", sum(1 + len(by_slug[slug].entries) for shard in stale for slug in shard.slugs))
+    for shard in shards:
+        key = keys[shard.name]
+        if shard not in stale:
+            yield Unit(INDEX_UNIT_PREFIX + shard.name, key, None)
+            continue
+        agencies = [by_slug[slug] for slug in shard.slugs]
+        yield Unit(INDEX_UNIT_PREFIX + shard.name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
+        progress.advance(sum(1 + len(agency.entries) for agency in agencies))
+    progress.close()
+    listing = catalogue(shards)
+    yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
+
+
+def _is_page_unit(name: str) -> bool:
+    return name != STATIC_UNIT and not name.startswith(INDEX_UNIT_PREFIX)
 
 
 def _changed(previous: Manifest, name: str, key: str) -> bool:

@@ -1,4 +1,4 @@
-"""Stage 5, index: the Pagefind bundle for the site's entry and agency pages.
+"""Stage 5, index: the Pagefind bundles for the site's entry and agency pages.
 
 Each page becomes one custom record whose text is decided here (see `search_text`), not scraped
 from the HTML, so that navigation, footers and list pages never reach the index and every page's
@@ -9,6 +9,7 @@ transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 
 from .bundle_canonical import canonical_bundle
@@ -18,10 +19,11 @@ from .search_text import indexed_content, page_text
 from .site import KIND_LABELS, AgencyNode, EntryNode, SiteGraph
 
 LANGUAGE = "zh-cn"
-BUNDLE_FOLDER = "pagefind"
 AGENCY_KIND_LABEL = "机构"
 # Pagefind's own UI kits are not used: the search page has its own script.
 _UNUSED_BUNDLE_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+# What the browser runs; one bundle carries it, the others hold only index data (see search_shards).
+_RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
 
 FILTER_AGENCY = "机构"
 FILTER_PROVINCE = "省份"
@@ -104,10 +106,11 @@ def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_lab
     )
 
 
-def search_records(site: SiteGraph) -> list[SearchRecord]:
-    """One record per agency page and per entry page, in page-graph order."""
+def search_records(site: SiteGraph, agencies: Iterable[AgencyNode] | None = None) -> list[SearchRecord]:
+    """One record per agency page and per entry page of `agencies` (all by default), in page-graph
+    order."""
     records = []
-    for agency in site.agencies:
+    for agency in site.agencies if agencies is None else agencies:
         records.append(_record(site, agency, agency.path, agency.agency.name, AGENCY_KIND_LABEL, _agency_fields(agency), {}, {}))
         for entry in agency.entries:
             filters: dict[str, list[str]] = {}
@@ -128,15 +131,17 @@ def search_records(site: SiteGraph) -> list[SearchRecord]:
     return records
 
 
-def build_bundle(records: list[SearchRecord]) -> dict[str, bytes]:
-    """Run Pagefind over the records; return the bundle's files keyed by their path in the site."""
+def build_bundle(records: list[SearchRecord], folder: str, with_runtime: bool) -> dict[str, bytes]:
+    """Run Pagefind over the records; return the bundle's files keyed by their path in the site,
+    under `folder`. Without the runtime, the bundle is only data for another bundle's runtime."""
     with PagefindService() as service:
         index = service.new_index({"force_language": LANGUAGE})
         service.add_records(index, LANGUAGE, records)
         bundle = service.get_files(index)
+    unused = _UNUSED_BUNDLE_FILES if with_runtime else _UNUSED_BUNDLE_FILES + _RUNTIME_FILES
     files = {
-        f"{BUNDLE_FOLDER}/{path}": data
+        f"{folder}/{path}": data
         for path, data in sorted(bundle.items())
-        if not PurePosixPath(path).name.startswith(_UNUSED_BUNDLE_FILES)
+        if not PurePosixPath(path).name.startswith(unused)
     }
-    return canonical_bundle(files, BUNDLE_FOLDER)
+    return canonical_bundle(files, folder)

@@ -96,70 +96,92 @@ class Unit:
 
 def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, str]) -> WriteReport:
     """Write the units' changed files as one transaction and record them in the manifest."""
-    out.mkdir(parents=True, exist_ok=True)
-    folder = OutputFolder(out)
-    previous_outputs = previous.outputs
-    records: dict[str, UnitRecord] = {}
-    rewritten: dict[str, bytes] = {}
-    produced_by: dict[str, str] = {}
-    for unit in units:
+    with WriteTransaction(out, previous) as transaction:
+        for unit in units:
+            transaction.stage(unit)
+        return transaction.commit(settings, sources)
+
+
+class WriteTransaction:
+    """Staging writes each changed file of a unit to a temporary beside its target and keeps only
+    its digest, so a build holds one unit's bytes at a time, not the site's. Committing swaps the
+    temporaries in and deletes what is no longer produced; leaving the `with` block without
+    committing (an error in a later stage) removes the temporaries and leaves the folder as it was."""
+
+    def __init__(self, out: Path, previous: Manifest):
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.previous = previous
+        self._folder = OutputFolder(out)
+        self._previous_outputs = previous.outputs
+        self._records: dict[str, UnitRecord] = {}
+        self._produced_by: dict[str, str] = {}
+        self._temporaries: list[tuple[str, str, str]] = []  # temporary, target, output path
+        self._committed = False
+
+    def __enter__(self) -> WriteTransaction:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._committed:
+            for temporary, _, _ in self._temporaries:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+
+    def stage(self, unit: Unit) -> None:
         if unit.files is None:
-            records[unit.name] = previous.units[unit.name]
+            record = self.previous.units[unit.name]
         else:
-            records[unit.name] = UnitRecord(unit.key, {path: digest(data) for path, data in unit.files.items()})
-        for path in records[unit.name].outputs:
-            if path in produced_by:
-                raise OutputRefused(f"“{path}”同时由 {produced_by[path]} 和 {unit.name} 生成")
-            produced_by[path] = unit.name
-        if unit.files is not None:
-            for path, data in unit.files.items():
-                same = previous_outputs.get(path) == records[unit.name].outputs[path]
-                if not same or not os.path.isfile(folder.file(path)):
-                    rewritten[path] = data
-    stale = sorted(set(previous_outputs) - set(produced_by))
-
-    temporaries: list[tuple[str, str]] = []
-    try:
-        for path in sorted(rewritten):
-            target = folder.file(path)
-            folder.make_folder(os.path.dirname(target))
+            record = UnitRecord(unit.key, {path: digest(data) for path, data in unit.files.items()})
+        self._records[unit.name] = record
+        for path in record.outputs:
+            if path in self._produced_by:
+                raise OutputRefused(f"“{path}”同时由 {self._produced_by[path]} 和 {unit.name} 生成")
+            self._produced_by[path] = unit.name
+        for path, data in sorted((unit.files or {}).items()):
+            target = self._folder.file(path)
+            if self._previous_outputs.get(path) == record.outputs[path] and os.path.isfile(target):
+                continue
+            self._folder.make_folder(os.path.dirname(target))
             temporary = target + _TEMP_SUFFIX
+            self._temporaries.append((temporary, target, path))
             with open(temporary, "wb") as handle:
-                handle.write(rewritten[path])
-            temporaries.append((temporary, target))
-    except BaseException:
-        for temporary, _ in temporaries:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-        raise
+                handle.write(data)
 
-    touched = {produced_by[path] for path in rewritten} | {
-        name for name, unit in previous.units.items() if set(unit.outputs) & set(stale)
-    }
-    if touched:
-        # While files are swapped, the manifest marks the units being touched as unknown (no key)
-        # and lists every path they may leave behind: if this build dies now, the next one renders
-        # them again, rewrites their files and deletes what it no longer produces.
-        pending = dict(previous.units)
-        for name in touched:
-            paths = set(previous.units[name].outputs) if name in previous.units else set()
-            paths |= {path for path, unit in produced_by.items() if unit == name}
-            pending[name] = UnitRecord("", {path: "" for path in paths})
-        Manifest(previous.settings, previous.sources, pending).write(out)
-    for temporary, target in temporaries:
-        os.replace(temporary, target)
-    for path in stale:
-        try:
-            target = Path(folder.file(path))
-        except OutputRefused:
-            continue  # a tampered manifest must not delete anything outside the folder
-        target.unlink(missing_ok=True)
-        _remove_empty_parents(target.parent, out)
+    def commit(self, settings: str, sources: dict[str, str]) -> WriteReport:
+        previous, out = self.previous, self.out
+        rewritten = {path for _, _, path in self._temporaries}
+        stale = sorted(set(self._previous_outputs) - set(self._produced_by))
+        touched = {self._produced_by[path] for path in rewritten} | {
+            name for name, unit in previous.units.items() if set(unit.outputs) & set(stale)
+        }
+        if touched:
+            # While files are swapped, the manifest marks the units being touched as unknown (no
+            # key) and lists every path they may leave behind: if this build dies now, the next one
+            # renders them again, rewrites their files and deletes what it no longer produces.
+            pending = dict(previous.units)
+            for name in touched:
+                paths = set(previous.units[name].outputs) if name in previous.units else set()
+                paths |= {path for path, unit in self._produced_by.items() if unit == name}
+                pending[name] = UnitRecord("", {path: "" for path in paths})
+            Manifest(previous.settings, previous.sources, pending).write(out)
+        for temporary, target, _ in self._temporaries:
+            os.replace(temporary, target)
+        self._committed = True
+        for path in stale:
+            try:
+                target = Path(self._folder.file(path))
+            except OutputRefused:
+                continue  # a tampered manifest must not delete anything outside the folder
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, out)
 
-    current = Manifest(settings, sources, records)
-    if current != previous or not (out / MANIFEST_NAME).is_file():
-        current.write(out)
-    return WriteReport(written=len(rewritten), unchanged=len(produced_by) - len(rewritten), deleted=len(stale))
+        current = Manifest(settings, sources, self._records)
+        if current != previous or not (out / MANIFEST_NAME).is_file():
+            current.write(out)
+        return WriteReport(
+            written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
+        )
 
 
 def _remove_empty_parents(folder: Path, out: Path) -> None:

@@ -15,6 +15,7 @@ from conftest import REPO
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records
+from gkml_ssg.search_shards import SHARD_PAGE_TARGET
 from gkml_ssg.search_text import query_words
 from gkml_ssg.site import assemble
 
@@ -47,12 +48,15 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="module", params=["/", "/gkml/"], ids=["root", "sub-path"])
+# At the root with one search bundle; under a sub-path with the index split into shards that the
+# browser merges (8 shards of which 5 hold agencies), as a province-wide site is.
+@pytest.fixture(scope="module", params=[("/", SHARD_PAGE_TARGET), ("/gkml/", 30)], ids=["root", "sub-path-sharded"])
 def served(request, tmp_path_factory):
     """The seed site built for a base path and served on 127.0.0.1; yields (origin + base, base)."""
-    base = request.param
+    base, shard_pages = request.param
     root = tmp_path_factory.mktemp("served")
-    build(BuildOptions(source=REPO / "content", out=root / base.strip("/") if base != "/" else root / "site", base_url=base))
+    out = root / base.strip("/") if base != "/" else root / "site"
+    build(BuildOptions(source=REPO / "content", out=out, base_url=base, shard_pages=shard_pages))
     serve_dir = root if base != "/" else root / "site"
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(serve_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REPO
 from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.search_shards import shard_count, shard_number
 from helpers import tree_bytes
 
 
@@ -29,9 +30,13 @@ def agency_files(folder):
     return sorted(p for p in folder.rglob("*.yml") if p.name != "site.yml")
 
 
+# Small shards, so that six agencies spread over several search bundles (56 pages each).
+SHARD_PAGES = 60
+
+
 def check_against_fresh(tmp_path, source, templates, out, step):
     fresh = tmp_path / f"fresh-{step}"
-    build(BuildOptions(source=source, out=fresh, templates=templates, workers=1))
+    build(BuildOptions(source=source, out=fresh, templates=templates, workers=1, shard_pages=SHARD_PAGES))
     assert tree_bytes(out) == tree_bytes(fresh), step
 
 
@@ -40,16 +45,23 @@ def test_edits_adds_renames_and_deletes_stay_identical_to_a_fresh_build(tmp_path
     out = tmp_path / "public"
 
     def incremental():
-        return build(BuildOptions(source=source, out=out, templates=templates, workers=2))
+        return build(BuildOptions(source=source, out=out, templates=templates, workers=2, shard_pages=SHARD_PAGES))
 
     first = incremental()
     assert first.rendered == first.pages
+    shards = sorted(path.name for path in (out / "pagefind").iterdir() if path.is_dir())
+    assert len(shards) > 2
     again = incremental()
     assert (again.rendered, again.write.written, again.write.deleted) == (0, 0, 0)
 
     edited = agency_files(source)[2]
     edited.write_text(edited.read_text(encoding="utf-8").replace("公开内容:", "公开内容: 修订：", 1), encoding="utf-8")
+    before = tree_bytes(out)
     report = incremental()
+    changed = {path for path, data in tree_bytes(out).items() if before.get(path) != data}
+    own_shard = f"pagefind/shard-{shard_number(edited.stem, shard_count(first.pages, SHARD_PAGES)):03d}/"
+    index_changes = [path for path in changed if path.startswith("pagefind/")]
+    assert index_changes and all(path.startswith(own_shard) for path in index_changes)  # one shard re-indexed
     agency_pages = sum(1 for page in (out / "agencies").rglob("index.html") if edited.stem in page.parts)
     site_wide = sum(1 for page in out.rglob("*") if page.suffix in (".html", ".xml", ".txt") and "agencies" not in page.parts)
     assert report.rendered == agency_pages + site_wide  # the edited agency and the pages listing all agencies
@@ -87,7 +99,7 @@ def test_edits_adds_renames_and_deletes_stay_identical_to_a_fresh_build(tmp_path
 def test_a_build_killed_while_swapping_files_is_repaired_by_the_next(tmp_path, corpus, monkeypatch):
     source, _, templates = corpus
     out = tmp_path / "public"
-    build(BuildOptions(source=source, out=out, templates=templates, workers=1))
+    build(BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES))
     for path in agency_files(source)[:3]:
         path.write_text(path.read_text(encoding="utf-8").replace("公开内容:", "公开内容: 改：", 1), encoding="utf-8")
 
@@ -102,9 +114,9 @@ def test_a_build_killed_while_swapping_files_is_repaired_by_the_next(tmp_path, c
 
     monkeypatch.setattr(os, "replace", dying_replace)
     with pytest.raises(KeyboardInterrupt):
-        build(BuildOptions(source=source, out=out, templates=templates, workers=1))
+        build(BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES))
     monkeypatch.undo()
     for leftover in out.rglob("*.gkml-tmp"):
         leftover.unlink()  # what a killed process leaves behind is not part of the comparison
-    build(BuildOptions(source=source, out=out, templates=templates, workers=1))
+    build(BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES))
     check_against_fresh(tmp_path, source, templates, out, "after a crash")

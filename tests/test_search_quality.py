@@ -16,6 +16,7 @@ from conftest import REPO
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records
+from gkml_ssg.search_shards import SHARD_PAGE_TARGET
 from gkml_ssg.search_text import query_words
 from gkml_ssg.site import assemble
 
@@ -38,13 +39,15 @@ QUERIES = {
     "火星探测器": 0,
 }
 
-
-@pytest.fixture(scope="module")
-def seed_site(tmp_path_factory):
+# The seed site as one search bundle, and split into shards merged at query time (as a province is).
+@pytest.fixture(scope="module", params=[SHARD_PAGE_TARGET, 30], ids=["one-bundle", "sharded"])
+def seed_site(request, tmp_path_factory):
     if shutil.which("node") is None:
         pytest.fail("Node.js is not installed: run the README's test command (it installs it)")
     out = tmp_path_factory.mktemp("seeds") / "public"
-    build(BuildOptions(source=REPO / "content", out=out))
+    build(BuildOptions(source=REPO / "content", out=out, shard_pages=request.param))
+    shards = json.loads((out / "pagefind/index.json").read_text(encoding="utf-8"))["shards"]
+    assert len(shards) == (1 if request.param == SHARD_PAGE_TARGET else 5), shards  # 8 shards; 5 have agencies
     return out
 
 

@@ -9,6 +9,19 @@
 // first (titles are indexed a second time as "title tokens" that only a title search matches),
 // then pages where the match comes earlier.
 
+// Opens the site's search index: `pagefind/index.json` names its shards (see
+// gkml_ssg/search_shards.py); the first one's Pagefind runtime is loaded and the others are merged
+// into it, so that one search covers them all. Returns Pagefind's module.
+export async function openIndex(bundleUrl, options = {}) {
+  const response = await fetch(new URL("index.json", bundleUrl), { cache: "no-cache" });
+  if (!response.ok) throw new Error(`search index catalogue: HTTP ${response.status}`);
+  const [first, ...others] = (await response.json()).shards.map((shard) => new URL(shard, bundleUrl).href);
+  const pagefind = await import(`${first}pagefind.js`);
+  await pagefind.options({ ...options, basePath: first });
+  for (const shard of others) await pagefind.mergeIndex(shard, options);
+  return pagefind;
+}
+
 export function queryWords(query) {
   return query
     .split(/\s+/u)

@@ -2,7 +2,7 @@
 
 const root = document.querySelector("[data-search]");
 // Imported by its versioned URL (like every asset), so a changed module is never served from cache.
-const { readableExcerpt, searchQuery } = await import(root.dataset.core);
+const { openIndex, readableExcerpt, searchQuery } = await import(root.dataset.core);
 const form = root.querySelector("form");
 const input = root.querySelector("#search-query");
 const statusLine = root.querySelector("[data-status]");
@@ -16,9 +16,7 @@ const FILTER_KEYS = ["类型", "省份", "城市", "机构", "一级事项", "�
 const PAGE_SIZE = 20;
 const MAX_COUNTED = 400; // several words: counts come from loaded results, up to this many
 
-const bundlePath = root.dataset.bundle;
-const pagefind = await import(`${bundlePath}pagefind.js`);
-await pagefind.options({ basePath: bundlePath, baseUrl: "/", excerptLength: 36 });
+const pagefind = await openIndex(new URL(root.dataset.bundle, location.href), { baseUrl: "/", excerptLength: 36 });
 let filtersLoaded = false; // the filter indexes load after the first results are shown
 
 const selected = new Map(FILTER_KEYS.map((key) => [key, new Set()]));
