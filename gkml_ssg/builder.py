@@ -10,18 +10,12 @@ from pathlib import Path
 from .content_cache import ContentCache
 from .load import SITE_CONFIG_NAME, load_content, source_digests
 from .manifest import Manifest, code_version, combined_key, digest, folder_key
-from .parallel_render import (
-    SITE_UNIT,
-    agency_unit,
-    default_workers,
-    render_units,
-    work_units,
-)
+from .parallel_render import agency_unit, default_workers, listing_unit, render_units, work_units
 from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_index import build_bundle, search_records
 from .search_shards import CATALOGUE_PATH, SHARD_PAGE_TARGET, catalogue, plan_shards
-from .site import SiteGraph, assemble
+from .site import SiteGraph, assemble, listing_inputs
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -113,9 +107,8 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
     lap("页面图")
 
     renderer = Renderer(options.templates, {name: digest(data)[:10] for name, data in assets.items()})
-    everything = combined_key(settings, *(f"{path}={d}" for path, d in sorted(content.sources.items())))
     keys = {agency_unit(a.slug): combined_key(settings, a.source.path, a.source.digest) for a in site.agencies}
-    keys[SITE_UNIT] = everything
+    keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
     rendered = 0

@@ -1,8 +1,8 @@
 """Render the site's pages on several cores, one work unit per agency.
 
 Each agency's pages (its page and its entries' pages) depend only on that agency and the site's
-configuration, so agencies are rendered independently; the pages that list all agencies (home,
-legal-basis index, sitemap, …) form one more unit. Workers are forked after the page graph is
+configuration, so agencies are rendered independently; each page that lists other pages (home,
+legal-basis index, law pages, sitemap, …) is a unit of its own. Workers are forked after the page graph is
 built, so they inherit it instead of receiving a copy, and send back only the rendered bytes.
 Results are gathered in unit order: the output is the same whatever the worker count.
 """
@@ -25,23 +25,25 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-SITE_UNIT = "site"
-
-
 def agency_unit(slug: str) -> str:
     return f"agency:{slug}"
 
 
+def listing_unit(page: Page) -> str:
+    return f"page:{page.output}"
+
+
 def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
-    """The pages grouped by what they depend on: one unit per agency, then the site-wide pages."""
+    """The pages grouped by what they depend on: one unit per agency (its page and its entries'),
+    then one per page that lists other pages (see `site.listing_inputs`)."""
     by_agency: dict[str, list[Page]] = {}
-    site_wide: list[Page] = []
+    listings: list[tuple[str, tuple[Page, ...]]] = []
     for page in site.pages:
         if page.agency is None:
-            site_wide.append(page)
+            listings.append((listing_unit(page), (page,)))
         else:
             by_agency.setdefault(agency_unit(page.agency.slug), []).append(page)
-    return [(name, tuple(pages)) for name, pages in by_agency.items()] + [(SITE_UNIT, tuple(site_wide))]
+    return [(name, tuple(pages)) for name, pages in by_agency.items()] + listings
 
 
 def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers: int) -> Iterator[dict[str, bytes]]:

@@ -66,6 +66,7 @@ class EntryNode:
     category_index: int | None  # position of the category in the agency's catalogue, for anchors
     stage: str | None
     data: Item | OnRequestEntry | NegativeEntry
+    citations: tuple[CitedBasis, ...]  # its 公开依据 (or grounds for not disclosing), in order
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,14 @@ class LawRef:
     def path(self) -> str:
         """The law's own page, listing every entry that cites it."""
         return f"legal-basis/{hashlib.sha1(self.key.encode()).hexdigest()[:10]}/"
+
+
+@dataclass(frozen=True)
+class CitedBasis:
+    """One legal basis an entry cites, as worded, and the legal-basis index entries it belongs to."""
+
+    text: str
+    laws: tuple[LawRef, ...]
 
 
 def law_refs(citation: str) -> list[LawRef]:
@@ -222,8 +231,6 @@ class SiteGraph:
     def absolute_url(self, path: str) -> str:
         return self.origin + self.base_path + path
 
-    laws_cited_by = staticmethod(law_refs)
-
     def sitemap_parts(self) -> list[list[str]]:
         """The paths a sitemap lists, in parts of at most SITEMAP_LIMIT (the protocol's limit)."""
         listed = [p.path for p in self.pages if p.output.endswith(".html") and p.kind is not PageKind.NOT_FOUND]
@@ -246,7 +253,9 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
     base_path = normalise_base_path(base_url or configured.path or "/")
 
     errors: list[ContentError] = []
-    agencies = tuple(_agency_node(source, errors) for source in content.agencies)
+    # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
+    cited: dict[str, CitedBasis] = {}
+    agencies = tuple(_agency_node(source, errors, cited) for source in content.agencies)
     _check_unique_agency_slugs(agencies, errors)
     if errors:
         raise ContentInvalid(errors)
@@ -302,7 +311,7 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
     return dataclasses.replace(site, pages=site.pages + sitemap_parts)
 
 
-def _agency_node(source: AgencySource, errors: list[ContentError]) -> AgencyNode:
+def _agency_node(source: AgencySource, errors: list[ContentError], cited: dict[str, CitedBasis]) -> AgencyNode:
     agency = source.agency
     slug = agency.slug or source.stem
     if agency.slug is None and not re.fullmatch(SLUG_PATTERN, slug):
@@ -316,10 +325,16 @@ def _agency_node(source: AgencySource, errors: list[ContentError]) -> AgencyNode
     path = f"agencies/{slug}/"
     entries: list[EntryNode] = []
 
+    def basis(text: str) -> CitedBasis:
+        if text not in cited:
+            cited[text] = CitedBasis(text, tuple(law_refs(text)))
+        return cited[text]
+
     def add(kind: PageKind, position: int, data, title: str, category: str | None, category_index=None, stage=None):
         entry_slug = data.slug or str(position)
         entry_path = f"{path}{_SEGMENTS[kind]}/{entry_slug}/"
-        entries.append(EntryNode(kind, entry_slug, entry_path, title, category, category_index, stage, data))
+        citations = tuple(basis(text) for text in (data.basis if isinstance(data, Item) else data.grounds))
+        entries.append(EntryNode(kind, entry_slug, entry_path, title, category, category_index, stage, data, citations))
 
     position = 0
     for category_index, category in enumerate(agency.catalogue):
@@ -401,10 +416,59 @@ def _laws(agencies: tuple[AgencyNode, ...]) -> tuple[LawNode, ...]:
     cited: dict[LawRef, list[Citation]] = defaultdict(list)
     for agency in agencies:
         for entry in agency.entries:
-            bases = entry.data.basis if isinstance(entry.data, Item) else entry.data.grounds
-            for text in bases:
-                for ref in law_refs(text):
-                    cited[ref].append(Citation(agency, entry, text))
+            for basis in entry.citations:
+                for ref in basis.laws:
+                    cited[ref].append(Citation(agency, entry, basis.text))
     laws = [LawNode(ref, tuple(citations)) for ref, citations in cited.items()]
     # Most-cited first; untitled references (no 《》) after every titled law.
     return tuple(sorted(laws, key=lambda law: (not law.titled, -len(law.citations), law.key)))
+
+
+def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
+    """What a page outside the agencies (home, legal-basis index, law pages, sitemap, …) shows of
+    the page graph; its template reads nothing else from it besides the site configuration. Two
+    builds that give such a page the same inputs give it the same bytes, so the build renders it
+    again only when they change (an agency's edit touches the few lists that show what it changed)."""
+    own = [page.kind.value, page.path, page.title, page.province or "", str(page.part or "")]
+    kind = page.kind
+    if kind is PageKind.HOME:
+        return own + [
+            "|".join(
+                (
+                    a.path,
+                    a.agency.name,
+                    a.agency.region.province,
+                    a.agency.region.city,
+                    a.agency.region.county,
+                    *(str(len(a.of_kind(k))) for k in _SEGMENTS),
+                )
+            )
+            for a in site.agencies
+        ]
+    if kind is PageKind.LEGAL_BASIS:
+        return own + [f"{law.key}|{law.titled}|{law.agency_count}|{len(law.citations)}" for law in site.laws]
+    if kind in (PageKind.LAW, PageKind.LAW_PROVINCE):
+        assert page.law is not None
+        law = page.law
+        return own + [
+            f"{law.key}|{law.titled}|{law.split_by_province}",
+            *(
+                "|".join(
+                    (
+                        c.agency.path,
+                        c.agency.agency.name,
+                        c.agency.agency.region.province,
+                        c.entry.path,
+                        c.entry.title,
+                        c.entry.kind.value,
+                        c.text,
+                    )
+                )
+                for c in law.citations
+            ),
+        ]
+    if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
+        return own + [path for part in site.sitemap_parts() for path in part] + [str(len(site.sitemap_parts()))]
+    if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
+        return own
+    raise ValueError(f"{kind} is an agency's page, not a listing")
