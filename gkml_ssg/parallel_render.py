@@ -9,6 +9,7 @@ Results are gathered in unit order: the output is the same whatever the worker c
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -56,8 +57,14 @@ def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers
         return
     context = multiprocessing.get_context("fork")
     # The renderer and graph reach the workers through fork (inherited memory), not pickling.
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site)) as pool:
-        yield from pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8)
+    # Frozen, the inherited objects are never visited by the workers' garbage collector, which
+    # would otherwise write to, and so copy, every memory page holding them.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site, units)) as pool:
+            yield from pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8)
+    finally:
+        gc.unfreeze()
 
 
 def _render(renderer: Renderer, site: SiteGraph, unit: tuple[Page, ...]) -> dict[str, bytes]:
@@ -72,14 +79,14 @@ def _can_fork() -> bool:
 _worker: tuple[Renderer, SiteGraph, list[tuple[str, tuple[Page, ...]]]] | None = None
 
 
-def _adopt(renderer: Renderer, site: SiteGraph) -> None:
+def _adopt(renderer: Renderer, site: SiteGraph, units: list[tuple[str, tuple[Page, ...]]]) -> None:
     global _worker
-    _worker = (renderer, site, work_units(site))
+    _worker = (renderer, site, units)
 
 
 def _render_in_worker(index: int, expected_name: str) -> dict[str, bytes]:
     assert _worker is not None
     renderer, site, units = _worker
     name, unit = units[index]
-    assert name == expected_name  # the worker's units are the orchestrator's units
+    assert name == expected_name
     return _render(renderer, site, unit)
