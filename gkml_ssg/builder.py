@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content_cache import ContentCache
+from .index_stage import (
+    CATALOGUE_UNIT,
+    EDITS_UNIT,
+    edit_units,
+    edits_apply,
+    is_index_unit,
+    plan_index,
+    shard_units,
+)
 from .load import SITE_CONFIG_NAME, load_content, source_digests
 from .manifest import Manifest, code_version, combined_key, digest, folder_key
-from .parallel_render import agency_unit, default_workers, listing_unit, render_units, work_units
+from .parallel_render import (
+    AGENCY_UNIT_PREFIX,
+    agency_unit,
+    default_workers,
+    listing_unit,
+    render_units,
+    work_units,
+)
 from .progress import NoProgress, Progress
 from .render import Renderer
-from .search_index import build_bundle, search_records
-from .search_shards import CATALOGUE_PATH, SHARD_PAGE_TARGET, catalogue, plan_shards
-from .site import SiteGraph, assemble, listing_inputs
+from .search_shards import SHARD_PAGE_TARGET
+from .site import assemble, listing_inputs
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 STATIC_UNIT = "static"
-INDEX_UNIT_PREFIX = "index:"
-CATALOGUE_UNIT = "index:catalogue"
 
 
 @dataclass(frozen=True)
@@ -43,13 +55,16 @@ class BuildReport:
     rendered: int
     write: WriteReport
     seconds: dict[str, float] = field(default_factory=dict)
+    # When an edit went into the edit bundle first: seconds until the site and its search were current.
+    current_after: float | None = None
 
     def summary(self) -> str:
         total = sum(self.seconds.values())
         stages = "，".join(f"{name} {seconds:.2f}s" for name, seconds in self.seconds.items())
+        current = f"；{self.current_after:.2f} 秒时网站和搜索已是最新" if self.current_after is not None else ""
         return (
             f"构建完成：{self.pages} 个页面（渲染 {self.rendered} 个）；写入 {self.write.written} 个文件，"
-            f"未变 {self.write.unchanged} 个，删除 {self.write.deleted} 个；用时 {total:.2f} 秒（{stages}）"
+            f"未变 {self.write.unchanged} 个，删除 {self.write.deleted} 个；用时 {total:.2f} 秒（{stages}）{current}"
         )
 
 
@@ -94,7 +109,9 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
     sources = source_digests(options.source)
     settings = settings_key(options, assets, (sources or {}).get(SITE_CONFIG_NAME, ""))
     unchanged = sources == previous.sources and settings == previous.settings
-    if sources is not None and unchanged and (CATALOGUE_UNIT in previous.units) == options.search_index:
+    # A build stopped between its edit bundle and its shards (see index_stage) is not finished.
+    finished = EDITS_UNIT not in previous.units and (CATALOGUE_UNIT in previous.units) == options.search_index
+    if sources is not None and unchanged and finished:
         lap("检查")
         pages = sum(len(unit.outputs) for name, unit in previous.units.items() if _is_page_unit(name))
         return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
@@ -112,6 +129,7 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
     rendered = 0
+    edits_first = False
     with WriteTransaction(options.out, previous) as transaction:
         # Each unit's files go to temporaries as soon as they are rendered, so that memory holds
         # one unit's bytes at a time; the swap happens once every stage has succeeded.
@@ -135,44 +153,44 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
         lap("渲染")
         if options.search_index:
             index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
-            for unit in index_units(site, previous, index_settings, options.shard_pages, progress):
+            plan = plan_index(site, previous, index_settings, options.shard_pages)
+            changed = _changed_agencies(previous, keys)
+            edits_first = edits_apply(plan, previous, changed)
+            units = edit_units(plan, site, previous, changed) if edits_first else shard_units(plan, site, progress)
+            for unit in units:
                 transaction.stage(unit)
-            lap("索引")
+            lap("编辑索引" if edits_first else "索引")
         report = transaction.commit(settings, content.sources)
+        written = transaction.manifest
     lap("写入")
-    return BuildReport(len(site.pages), rendered, report, seconds)
+    if not edits_first:
+        return BuildReport(len(site.pages), rendered, report, seconds)
 
-
-def index_units(site: SiteGraph, previous: Manifest, settings: str, shard_pages: int, progress: Progress) -> Iterator[Unit]:
-    """The search shards and their catalogue, yielded one by one. Only shards whose agencies
-    changed are re-indexed, one after another, so that one Pagefind process runs at a time."""
-    by_slug = {agency.slug: agency for agency in site.agencies}
-    shards = plan_shards(sorted(by_slug), len(site.pages), shard_pages)
-    keys = {
-        shard.name: combined_key(
-            settings,
-            str(len(shards)),
-            *(f"{slug}={by_slug[slug].source.path}={by_slug[slug].source.digest}" for slug in shard.slugs),
-        )
-        for shard in shards
-    }
-    stale = [shard for shard in shards if _changed(previous, INDEX_UNIT_PREFIX + shard.name, keys[shard.name])]
-    progress.start("索引", sum(1 + len(by_slug[slug].entries) for shard in stale for slug in shard.slugs))
-    for shard in shards:
-        key = keys[shard.name]
-        if shard not in stale:
-            yield Unit(INDEX_UNIT_PREFIX + shard.name, key, None)
-            continue
-        agencies = [by_slug[slug] for slug in shard.slugs]
-        yield Unit(INDEX_UNIT_PREFIX + shard.name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
-        progress.advance(sum(1 + len(agency.entries) for agency in agencies))
-    progress.close()
-    listing = catalogue(shards)
-    yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
+    # The site and its search are current. Now re-index the edited agencies' shards and drop the
+    # edit bundle, leaving what a fresh build would.
+    current_after = sum(seconds.values())
+    with WriteTransaction(options.out, written) as transaction:
+        for name, unit in written.units.items():
+            if not is_index_unit(name):
+                transaction.stage(Unit(name, unit.key, None))
+        for unit in shard_units(plan, site, progress):
+            transaction.stage(unit)
+        lap("分片索引")
+        settled = transaction.commit(settings, content.sources)
+    lap("收尾写入")
+    both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
+    return BuildReport(len(site.pages), rendered, both, seconds, current_after)
 
 
 def _is_page_unit(name: str) -> bool:
-    return name != STATIC_UNIT and not name.startswith(INDEX_UNIT_PREFIX)
+    return name != STATIC_UNIT and not is_index_unit(name)
+
+
+def _changed_agencies(previous: Manifest, keys: dict[str, str]) -> set[str]:
+    """The slugs of agencies added, edited or removed since the previous build."""
+    names = {name for name, key in keys.items() if name.startswith(AGENCY_UNIT_PREFIX) and _changed(previous, name, key)}
+    names |= {name for name in previous.units if name.startswith(AGENCY_UNIT_PREFIX) and name not in keys}
+    return {name.removeprefix(AGENCY_UNIT_PREFIX) for name in names}
 
 
 def _changed(previous: Manifest, name: str, key: str) -> bool:

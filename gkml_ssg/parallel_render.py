@@ -26,8 +26,11 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+AGENCY_UNIT_PREFIX = "agency:"
+
+
 def agency_unit(slug: str) -> str:
-    return f"agency:{slug}"
+    return AGENCY_UNIT_PREFIX + slug
 
 
 def listing_unit(page: Page) -> str:

@@ -8,8 +8,8 @@ transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from .bundle_canonical import canonical_bundle
@@ -32,6 +32,9 @@ FILTER_KIND = "类型"
 FILTER_CATEGORY = "一级事项"
 FILTER_MODE = "公开方式"
 FILTER_AUDIENCE = "公开对象"
+# The agency's slug: not shown to readers; a search sets aside the pages of agencies being
+# re-indexed with it (see index_stage).
+FILTER_AGENCY_ID = "网址标识"
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_lab
         FILTER_PROVINCE: [a.region.province],
         FILTER_CITY: [a.region.city],
         FILTER_KIND: [kind_label],
+        FILTER_AGENCY_ID: [agency.slug],
     }
     return SearchRecord(
         url=site.url(path),

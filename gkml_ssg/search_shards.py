@@ -7,9 +7,9 @@ slug, so a shard is a pure function of its agencies: the same content gives the 
 whatever was built before, and an edit re-indexes only the shard of the agency edited. The number
 of shards is a power of two chosen from the number of pages; when it grows, every shard is rebuilt.
 
-Layout: `pagefind/index.json` lists the shard folders; `pagefind/shard-000/` is a complete Pagefind
-bundle (it carries the script and WebAssembly the browser runs); the other shards hold only index
-data.
+Layout: `pagefind/index.json` lists the shard folders; the first is a complete Pagefind bundle (it
+carries the script and WebAssembly the browser runs); the others hold only index data. While a build re-indexes shards after an edit, `pagefind/edits/` holds the edited agencies'
+pages and the catalogue names the agencies it replaces (see `index_stage`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ CATALOGUE_PATH = f"{BUNDLE_FOLDER}/index.json"
 CATALOGUE_FORMAT = 1
 # Pages per shard, at most on average: about 0.6 GB in the Pagefind process that builds it.
 SHARD_PAGE_TARGET = 6000
+EDITS_NAME = "edits"
 
 
 @dataclass(frozen=True)
 class Shard:
     number: int
     slugs: tuple[str, ...]  # its agencies, sorted
+    carries_runtime: bool  # the first shard: the browser loads Pagefind's script from it
 
     @property
     def name(self) -> str:
@@ -37,10 +39,6 @@ class Shard:
     @property
     def folder(self) -> str:
         return f"{BUNDLE_FOLDER}/{self.name}"
-
-    @property
-    def carries_runtime(self) -> bool:
-        return self.number == 0
 
 
 def shard_count(pages: int, target: int = SHARD_PAGE_TARGET) -> int:
@@ -56,17 +54,21 @@ def shard_number(slug: str, count: int) -> int:
 
 
 def plan_shards(slugs: list[str], pages: int, target: int = SHARD_PAGE_TARGET) -> list[Shard]:
-    """Every shard, in order, with its agencies. A shard no agency falls into is left out, except
-    shard 0, which carries the runtime (a site with no agencies still has a working, empty search)."""
+    """The shards that hold agencies, in order, the first carrying the runtime (Pagefind cannot
+    start from an empty bundle). A site with no agencies gets one empty shard."""
     count = shard_count(pages, target)
-    members: dict[int, list[str]] = {0: []}
+    members: dict[int, list[str]] = {}
     for slug in slugs:
         members.setdefault(shard_number(slug, count), []).append(slug)
-    return [Shard(number, tuple(sorted(members[number]))) for number in sorted(members)]
+    numbers = sorted(members) or [0]
+    return [Shard(number, tuple(sorted(members.get(number, []))), i == 0) for i, number in enumerate(numbers)]
 
 
-def catalogue(shards: list[Shard]) -> bytes:
+def catalogue(shards: list[Shard], replaced: list[str] | None = None, edits: bool = False) -> bytes:
     """`pagefind/index.json`: the shard folders, relative to `pagefind/`; the first is the one whose
-    runtime the browser loads."""
-    data = {"format": CATALOGUE_FORMAT, "shards": [f"{shard.name}/" for shard in shards]}
+    runtime the browser loads. `replaced` lists the agencies whose pages in the shards are out of
+    date: a search sets them aside, and finds their current pages in the edit bundle if `edits`."""
+    data: dict = {"format": CATALOGUE_FORMAT, "shards": [f"{shard.name}/" for shard in shards]}
+    if replaced is not None:
+        data["edits"] = {"bundle": f"{EDITS_NAME}/" if edits else None, "replaced": replaced}
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")

@@ -118,6 +118,7 @@ class WriteTransaction:
         self._produced_by: dict[str, str] = {}
         self._temporaries: list[tuple[str, str, str]] = []  # temporary, target, output path
         self._committed = False
+        self.manifest = previous  # after commit: the manifest it wrote
 
     def __enter__(self) -> WriteTransaction:
         return self
@@ -179,6 +180,7 @@ class WriteTransaction:
         current = Manifest(settings, sources, self._records)
         if current != previous or not (out / MANIFEST_NAME).is_file():
             current.write(out)
+        self.manifest = current
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 class LinkCollector(HTMLParser):
@@ -46,3 +50,15 @@ def resolve_internal(out: Path, base_path: str, link: str) -> Path | None:
     relative = target[len(base_path):]
     path = out / relative
     return path / "index.html" if (relative == "" or relative.endswith("/")) else path
+
+
+def search_site(site: Path, queries) -> dict[str, list[str]]:
+    """The result URLs, in rank order, of each query over a built site's search index: Pagefind's
+    own pagefind.js in Node with the site's search-core.js (bench/search_quality.mjs)."""
+    queries_file = site.parent / f"{site.name}-queries.json"
+    queries_file.write_text(json.dumps(list(queries), ensure_ascii=False), encoding="utf-8")
+    output = subprocess.run(
+        ["node", str(REPO / "bench/search_quality.mjs"), str(site), str(queries_file)],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return {line["query"]: line["urls"] for line in map(json.loads, output.splitlines())}

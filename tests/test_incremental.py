@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+from helpers import search_site, tree_bytes
+
+from gkml_ssg import builder
 from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.load import load_content
+from gkml_ssg.search_index import search_records
 from gkml_ssg.search_shards import shard_count, shard_number
-from helpers import tree_bytes
+from gkml_ssg.search_text import query_words
+from gkml_ssg.site import assemble
 
 
 @pytest.fixture
@@ -126,3 +132,44 @@ def test_a_build_killed_while_swapping_files_is_repaired_by_the_next(tmp_path, c
         leftover.unlink()  # what a killed process leaves behind is not part of the comparison
     build(BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES))
     check_against_fresh(tmp_path, source, templates, out, "after a crash")
+
+
+def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, monkeypatch):
+    """The first pass of an edit build writes the pages and an edit bundle; a search then finds the
+    edited agency's new text once, and none of its old text, while the other agencies' shards are
+    untouched. If the build stops there, the next one finishes it."""
+    source, _, templates = corpus
+    out = tmp_path / "public"
+    options = BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES)
+    build(options)
+    edited = agency_files(source)[2]
+    old_title = next(line.split(": ", 1)[1] for line in edited.read_text(encoding="utf-8").splitlines() if "二级事项: " in line)
+    before = search_site(out, ["机关职能", "修订后的标题"])
+    edited.write_text(edited.read_text(encoding="utf-8").replace(f"二级事项: {old_title}", "二级事项: 修订后的标题", 1), encoding="utf-8")
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt  # the build is stopped before it re-indexes the shard
+
+    monkeypatch.setattr(builder, "shard_units", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        build(options)
+    monkeypatch.undo()
+    catalogue = json.loads((out / "pagefind/index.json").read_text(encoding="utf-8"))
+    assert catalogue["edits"] == {"bundle": "edits/", "replaced": [edited.stem]}
+    records = search_records(assemble(load_content(source)))
+    queries = ["修订后的标题", old_title, "机关职能", "公开"]
+    found = search_site(out, queries)
+    for query in queries:
+        truth = {r.url for r in records if all(word in r.text for word in query_words(query))}
+        assert sorted(found[query]) == sorted(truth), query  # each page once, as it is now
+    assert len(found["修订后的标题"]) == 1 and before["修订后的标题"] == []
+
+    report = build(options)
+    assert report.current_after is None and not (out / "pagefind/edits").exists()
+    check_against_fresh(tmp_path, source, templates, out, "after the edit bundle")
+
+    edited.write_text(edited.read_text(encoding="utf-8").replace("修订后的标题", "再次修订的标题"), encoding="utf-8")
+    report = build(options)
+    assert report.current_after is not None and report.current_after < sum(report.seconds.values())
+    assert search_site(out, ["再次修订的标题"])["再次修订的标题"]
+    check_against_fresh(tmp_path, source, templates, out, "edit bundle then shards")

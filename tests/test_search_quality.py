@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import pytest
 from conftest import REPO
+from helpers import search_site
 
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.load import load_content
@@ -52,13 +52,7 @@ def seed_site(request, tmp_path_factory):
 
 
 def search(site, queries):
-    queries_file = site.parent / "queries.json"
-    queries_file.write_text(json.dumps(list(queries), ensure_ascii=False), encoding="utf-8")
-    output = subprocess.run(
-        ["node", str(REPO / "bench/search_quality.mjs"), str(site), str(queries_file)],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return {line["query"]: line["urls"] for line in map(json.loads, output.splitlines())}
+    return search_site(site, queries)
 
 
 def test_recall_and_precision_on_the_seeds(seed_site):

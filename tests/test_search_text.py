@@ -70,6 +70,7 @@ def test_records_hold_page_text_only_once_and_no_navigation():
     assert item.meta == {"title": "领导信息", "agency": "惠农区医疗保障局", "region": "宁夏回族自治区 / 石嘴山市 / 惠农区",
                          "kind": "主动公开事项", "category": "概况信息"}
     assert item.filters == {"机构": ["惠农区医疗保障局"], "省份": ["宁夏回族自治区"], "城市": ["石嘴山市"], "类型": ["主动公开事项"],
-                            "一级事项": ["概况信息"], "公开方式": ["主动"], "公开对象": ["全社会"]}
+                            "一级事项": ["概况信息"], "公开方式": ["主动"], "公开对象": ["全社会"],
+                            "网址标识": ["huinong-yibao"]}
     for text in ("首页", "公开依据索引", "主办单位", "上一条"):
         assert all(text not in r.text for r in records), text

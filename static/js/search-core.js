@@ -11,15 +11,27 @@
 
 // Opens the site's search index: `pagefind/index.json` names its shards (see
 // gkml_ssg/search_shards.py); the first one's Pagefind runtime is loaded and the others are merged
-// into it, so that one search covers them all. Returns Pagefind's module.
+// into it, so that one search covers them all. While a build re-indexes shards after an edit, the
+// catalogue also names an edit bundle and the agencies it replaces: it is merged too, and every
+// search sets aside those agencies' pages in the shards (they carry the hidden filter 网址标识;
+// the edit bundle's pages do not). Returns an object with Pagefind's `search` and `filters`.
 export async function openIndex(bundleUrl, options = {}) {
   const response = await fetch(new URL("index.json", bundleUrl), { cache: "no-cache" });
   if (!response.ok) throw new Error(`search index catalogue: HTTP ${response.status}`);
-  const [first, ...others] = (await response.json()).shards.map((shard) => new URL(shard, bundleUrl).href);
+  const catalogue = await response.json();
+  const [first, ...others] = catalogue.shards.map((shard) => new URL(shard, bundleUrl).href);
   const pagefind = await import(`${first}pagefind.js`);
   await pagefind.options({ ...options, basePath: first });
   for (const shard of others) await pagefind.mergeIndex(shard, options);
-  return pagefind;
+  const replaced = catalogue.edits?.replaced ?? [];
+  if (catalogue.edits?.bundle) await pagefind.mergeIndex(new URL(catalogue.edits.bundle, bundleUrl).href, options);
+  if (replaced.length === 0) return pagefind;
+  const setAside = { not: { 网址标识: { any: replaced } } };
+  return {
+    search: (term, searchOptions = {}) =>
+      pagefind.search(term, { ...searchOptions, filters: { ...(searchOptions.filters ?? {}), ...setAside } }),
+    filters: () => pagefind.filters(),
+  };
 }
 
 export function queryWords(query) {

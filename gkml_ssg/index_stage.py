@@ -1,0 +1,123 @@
+"""The index stage's units: the search shards, their catalogue, and the edit bundle.
+
+Re-indexing a shard takes seconds (Pagefind spends 1.5–2 ms a page), too long for an editor who
+wants to see an edit at once. So when a few agencies changed since a build that had a search
+index, the build first indexes only those agencies into a small bundle, `pagefind/edits/`, and
+lists it in the catalogue with the agencies it replaces; the search page then merges it and sets
+aside those agencies' pages in the shards. The site is current as soon as that is written. The
+build then re-indexes the shards those agencies belong to and removes the edit bundle, so that
+what it leaves is byte-identical to a fresh build.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .manifest import Manifest, combined_key, digest
+from .progress import Progress
+from .search_index import FILTER_AGENCY_ID, build_bundle, search_records
+from .search_shards import (
+    BUNDLE_FOLDER,
+    CATALOGUE_PATH,
+    EDITS_NAME,
+    Shard,
+    catalogue,
+    plan_shards,
+    shard_count,
+)
+from .site import AgencyNode, SiteGraph
+from .write import Unit
+
+INDEX_UNIT_PREFIX = "index:"
+CATALOGUE_UNIT = "index:catalogue"
+EDITS_UNIT = "index:edits"
+# More changed agencies than this are indexed into their shards directly: the edit bundle is for
+# an editor's save, not for a batch of changes.
+EDITS_AGENCY_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class IndexPlan:
+    shards: list[Shard]
+    keys: dict[str, str]  # shard name → key of what it indexes
+    stale: list[Shard]  # shards whose agencies changed since the previous build
+    agencies: dict[str, AgencyNode]  # by slug
+
+    def pages(self, shards: list[Shard]) -> int:
+        return sum(1 + len(self.agencies[slug].entries) for shard in shards for slug in shard.slugs)
+
+
+def plan_index(site: SiteGraph, previous: Manifest, settings: str, shard_pages: int) -> IndexPlan:
+    agencies = {agency.slug: agency for agency in site.agencies}
+    shards = plan_shards(sorted(agencies), len(site.pages), shard_pages)
+    keys = {
+        shard.name: combined_key(
+            settings,
+            str(shard_count(len(site.pages), shard_pages)),  # the hash's modulus
+            str(shard.carries_runtime),
+            *(f"{slug}={agencies[slug].source.path}={agencies[slug].source.digest}" for slug in shard.slugs),
+        )
+        for shard in shards
+    }
+    stale = [shard for shard in shards if _changed(previous, INDEX_UNIT_PREFIX + shard.name, keys[shard.name])]
+    return IndexPlan(shards, keys, stale, agencies)
+
+
+def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) -> bool:
+    """Whether an edit bundle can make the search current before the shards are re-indexed: the
+    previous build left a complete index with the same shards, and few agencies changed."""
+    listing = previous.units.get(CATALOGUE_UNIT)
+    return (
+        bool(plan.stale)
+        and 0 < len(changed_slugs) <= EDITS_AGENCY_LIMIT
+        and EDITS_UNIT not in previous.units
+        and listing is not None
+        and listing.key == digest(catalogue(plan.shards))
+    )
+
+
+def edit_units(plan: IndexPlan, site: SiteGraph, previous: Manifest, changed_slugs: set[str]) -> Iterator[Unit]:
+    """The first pass: the shards as the previous build left them, the changed agencies' pages in
+    an edit bundle, and a catalogue that lists it."""
+    for shard in plan.shards:
+        name = INDEX_UNIT_PREFIX + shard.name
+        yield Unit(name, previous.units[name].key, None)
+    present = [plan.agencies[slug] for slug in sorted(changed_slugs) if slug in plan.agencies]
+    if present:
+        # Without the agency filter, these pages are not set aside with the shards' copies.
+        records = [
+            dataclasses.replace(record, filters={k: v for k, v in record.filters.items() if k != FILTER_AGENCY_ID})
+            for record in search_records(site, present)
+        ]
+        bundle = build_bundle(records, f"{BUNDLE_FOLDER}/{EDITS_NAME}", with_runtime=False)
+        yield Unit(EDITS_UNIT, combined_key(*sorted(bundle)), bundle)
+    listing = catalogue(plan.shards, replaced=sorted(changed_slugs), edits=bool(present))
+    yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
+
+
+def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterator[Unit]:
+    """The shards and their catalogue, yielded one by one: stale shards are re-indexed one after
+    another, so that one Pagefind process runs at a time."""
+    progress.start("索引", plan.pages(plan.stale))
+    for shard in plan.shards:
+        name, key = INDEX_UNIT_PREFIX + shard.name, plan.keys[shard.name]
+        if shard not in plan.stale:
+            yield Unit(name, key, None)
+            continue
+        agencies = [plan.agencies[slug] for slug in shard.slugs]
+        yield Unit(name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
+        progress.advance(plan.pages([shard]))
+    progress.close()
+    listing = catalogue(plan.shards)
+    yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
+
+
+def is_index_unit(name: str) -> bool:
+    return name.startswith(INDEX_UNIT_PREFIX)
+
+
+def _changed(previous: Manifest, name: str, key: str) -> bool:
+    unit = previous.units.get(name)
+    return unit is None or unit.key != key
