@@ -90,13 +90,25 @@ def sample():
         pause = max(0.5, 20 * (time.perf_counter() - cost))
 sampler = threading.Thread(target=sample, daemon=True)
 sampler.start()
-out, err = child.communicate()
+# stdout is read line by line, so that the moment gkml says the site is current is known
+current_at = None
+lines = []
+errors = []
+reader = threading.Thread(target=lambda: errors.append(child.stderr.read()), daemon=True)
+reader.start()
+for line in child.stdout:
+    lines.append(line)
+    if current_at is None and "网站和搜索已更新" in line:
+        current_at = time.perf_counter() - start
+child.wait()
+reader.join()
+out, err = "".join(lines), "".join(errors)
 seconds = time.perf_counter() - start
 done.set()
 sampler.join()
 sys.stderr.write(err)
 print(out, end="")
-print(json.dumps({"seconds": seconds, "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "tree_kb": peak}))
+print(json.dumps({"seconds": seconds, "current_at": current_at, "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "tree_kb": peak}))
 sys.exit(child.returncode)
 """
 
@@ -109,6 +121,7 @@ class Run:
     output: str
     note: str = ""
     changed: int = 0  # gkml: files written or deleted (and, for the no-change rebuild, changed on disk)
+    current_at: float | None = None  # gkml edit: seconds from the command's start until it said the site is current
 
 
 def measured(command: list, cwd: Path | None = None) -> Run:
@@ -118,7 +131,8 @@ def measured(command: list, cwd: Path | None = None) -> Run:
         sys.exit(f"failed: {' '.join(map(str, command))}\n{done.stderr}{done.stdout}")
     *output, last = done.stdout.splitlines()
     figures = json.loads(last)
-    return Run(figures["seconds"], figures["maxrss_kb"] / 1024, figures["tree_kb"] / 1024, "\n".join(output))
+    return Run(figures["seconds"], figures["maxrss_kb"] / 1024, figures["tree_kb"] / 1024, "\n".join(output),
+               current_at=figures["current_at"])
 
 
 def fresh(folder: Path) -> Path:
@@ -271,6 +285,8 @@ def gkml(source: Path, out: Path, *flags: str, cold: bool = False) -> Run:
     match = GKML_SUMMARY.search(run.output) or sys.exit(f"gkml printed no summary line:\n{run.output}")
     pages, rendered, written, _, deleted = map(int, match.groups())
     run.note = f"{pages} pages, rendered {rendered}, wrote {written}, deleted {deleted}"
+    if run.current_at is not None:
+        run.note += f"; site and search current at {run.current_at:.2f} s"
     run.changed = written + deleted
     return run
 
@@ -360,7 +376,9 @@ def report(agencies: int, runs: dict[str, list[Run]], outputs: dict[str, tuple[i
         if values:
             verdict = "" if goal is None else f"≤ {goal:g}: {'met' if statistics.median(values) <= goal else 'NOT MET'}"
             print(f"{label:<40}{statistics.median(values):>8.3f}{min(values):>8.3f}{max(values):>8.3f}  {verdict}")
-    edit = statistics.median(r.seconds for r in runs["gkml one-agency edit"])
+    # With a search index, an edit goes to the edit bundle first and gkml says when the site is
+    # current (timed here from the command's start); without one, the site is current at the end.
+    edit = statistics.median(r.current_at if r.current_at is not None else r.seconds for r in runs["gkml one-agency edit"])
     print(f"{'one-agency edit, site current after (s)':<40}{edit:>8.2f}{'':>16}  ≤ 1 s: {'met' if edit <= 1 else 'NOT MET'}")
     untouched = all(r.changed == 0 for r in runs["gkml no-change rebuild"])
     print(f"{'no-change rebuild rewrites no file':<40}{'':>24}  {'met' if untouched else 'NOT MET'}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,9 +92,12 @@ def settings_key(options: BuildOptions, assets: dict[str, bytes], site_config_di
     )
 
 
-def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildReport:
+def build(
+    options: BuildOptions, progress: Progress = NoProgress(), on_current: Callable[[float], None] | None = None
+) -> BuildReport:
     """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
-    anything is written."""
+    anything is written. When an edit is published through the edit bundle first, `on_current` is
+    called with the seconds it took, before the shards are re-indexed."""
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -169,6 +173,8 @@ def build(options: BuildOptions, progress: Progress = NoProgress()) -> BuildRepo
     # The site and its search are current. Now re-index the edited agencies' shards and drop the
     # edit bundle, leaving what a fresh build would.
     current_after = sum(seconds.values())
+    if on_current is not None:
+        on_current(current_after)
     with WriteTransaction(options.out, written) as transaction:
         for name, unit in written.units.items():
             if not is_index_unit(name):

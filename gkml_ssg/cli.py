@@ -41,7 +41,7 @@ def build_command(source: Path, out: Path, base_url: str | None, no_index: bool,
             source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
             cache=None if no_cache else cache,
         )
-        report = build(options, terminal_progress())
+        report = build(options, terminal_progress(), on_current=_announce_current)
     except ContentInvalid as invalid:
         for error in invalid.errors:
             click.echo(error.format(), err=True)
@@ -51,6 +51,11 @@ def build_command(source: Path, out: Path, base_url: str | None, no_index: bool,
         click.echo(f"构建失败：{refused}", err=True)
         sys.exit(1)
     click.echo(report.summary())
+
+
+def _announce_current(seconds: float) -> None:
+    click.echo(f"网站和搜索已更新（{seconds:.2f} 秒）；正在重建改动机构所在的搜索分片……")
+    sys.stdout.flush()
 
 
 @main.command("schema")
