@@ -9,7 +9,6 @@ Results are gathered in unit order: the output is the same whatever the worker c
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections.abc import Iterator
@@ -60,14 +59,10 @@ def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers
         return
     context = multiprocessing.get_context("fork")
     # The renderer and graph reach the workers through fork (inherited memory), not pickling.
-    # Frozen, the inherited objects are never visited by the workers' garbage collector, which
-    # would otherwise write to, and so copy, every memory page holding them.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site, units)) as pool:
-            yield from pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8)
-    finally:
-        gc.unfreeze()
+    # The builder has frozen them (gc.freeze), so the workers' collector never writes to, and so
+    # copies, the memory pages holding them.
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site, units)) as pool:
+        yield from pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8)
 
 
 def _render(renderer: Renderer, site: SiteGraph, unit: tuple[Page, ...]) -> dict[str, bytes]:

@@ -16,6 +16,7 @@ URL scheme (relative to the site's base path):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -181,6 +182,23 @@ class LawNode:
     def province_path(self, province: str) -> str:
         return f"{self.path}{hashlib.sha1(province.encode()).hexdigest()[:8]}/"
 
+    def citation_digests(self) -> dict[str | None, str]:
+        """A hash of what a law page shows of each citing entry (its agency, its address, title and
+        kind, and the wording cited), in order: per province, and under None for the whole law.
+        Computed once per law per build."""
+        return self._citation_digests
+
+    @functools.cached_property
+    def _citation_digests(self) -> dict[str | None, str]:
+        hashes: dict[str | None, hashlib._Hash] = {None: hashlib.sha256()}
+        for c in self.citations:
+            agency = c.agency.agency
+            line = "|".join((c.agency.path, agency.name, c.entry.path, c.entry.title, c.entry.kind.value, c.text))
+            line_bytes = line.encode("utf-8") + b"\n"
+            hashes[None].update(line_bytes)
+            hashes.setdefault(agency.region.province, hashlib.sha256()).update(line_bytes)
+        return {province: value.hexdigest() for province, value in hashes.items()}
+
     def wordings(self) -> list[tuple[str, int]]:
         """Each distinct wording of the citation in the catalogues, with how often it is used."""
         counts: dict[str, int] = {}
@@ -233,6 +251,10 @@ class SiteGraph:
 
     def sitemap_parts(self) -> list[list[str]]:
         """The paths a sitemap lists, in parts of at most SITEMAP_LIMIT (the protocol's limit)."""
+        return self._sitemap_parts
+
+    @functools.cached_property
+    def _sitemap_parts(self) -> list[list[str]]:
         listed = [p.path for p in self.pages if p.output.endswith(".html") and p.kind is not PageKind.NOT_FOUND]
         return [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
 
@@ -450,25 +472,15 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     if kind in (PageKind.LAW, PageKind.LAW_PROVINCE):
         assert page.law is not None
         law = page.law
-        return own + [
-            f"{law.key}|{law.titled}|{law.split_by_province}",
-            *(
-                "|".join(
-                    (
-                        c.agency.path,
-                        c.agency.agency.name,
-                        c.agency.agency.region.province,
-                        c.entry.path,
-                        c.entry.title,
-                        c.entry.kind.value,
-                        c.text,
-                    )
-                )
-                for c in law.citations
-            ),
-        ]
+        header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{len(law.citations)}"
+        if page.province is not None:
+            return own + [header, law.citation_digests()[page.province]]
+        if law.split_by_province:
+            return own + [header, repr(law.wordings()), repr(law.provinces())]
+        return own + [header, repr(law.wordings()), law.citation_digests()[None]]
     if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
-        return own + [path for part in site.sitemap_parts() for path in part] + [str(len(site.sitemap_parts()))]
+        parts = site.sitemap_parts()
+        return own + [str(len(parts)), *("\n".join(part) for part in parts)]
     if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
         return own
     raise ValueError(f"{kind} is an agency's page, not a listing")
