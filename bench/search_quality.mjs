@@ -6,9 +6,9 @@
 //
 // SITE_DIR is the built site (containing pagefind/ and static/js/search-core.js). --plain sends the
 // raw query to Pagefind (what a stock Pagefind search does). --bytes reports, for the first query
-// only, the bytes a browser transfers before it shows the first results: pagefind.js, the files it
-// fetches to initialise and run the search, and the fragments of the first page of results (the
-// search page loads the filter indexes after that).
+// only, the bytes and files a browser transfers before it shows the first results: pagefind.js,
+// the files it fetches to initialise and run the search, and the fragments of the first page of
+// results (the search page loads the filter indexes after that).
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
@@ -20,10 +20,12 @@ const FIRST_PAGE = 20;
 
 const site = path.resolve(siteDir);
 let transferred = 0;
+let requests = 1; // pagefind.js, imported rather than fetched
 globalThis.fetch = async (url) => {
   const file = decodeURIComponent(new URL(url).pathname);
   const data = await readFile(file);
   transferred += data.length;
+  requests += 1;
   return new Response(data);
 };
 
@@ -53,8 +55,9 @@ for (const [index, query] of queries.entries()) {
   // a browser loads the fragments of the first page of results only; count those, then the rest
   const firstPage = await Promise.all(results.slice(0, FIRST_PAGE).map((result) => result.data()));
   const bytesForFirstPage = transferred;
+  const requestsForFirstPage = requests;
   const rest = await Promise.all(results.slice(FIRST_PAGE).map((result) => result.data()));
   const line = { query, urls: [...firstPage, ...rest].map((page) => page.url) };
-  if (index === 0 && countBytes) line.first_query_bytes = bytesForFirstPage;
+  if (index === 0 && countBytes) Object.assign(line, { first_query_bytes: bytesForFirstPage, first_query_requests: requestsForFirstPage });
   console.log(JSON.stringify(line));
 }

@@ -119,7 +119,8 @@ def score(name: str, records, site: Path, queries: list[str], *flags: str) -> di
     recall = total_hits / total_truth if total_truth else 1.0
     precision = total_hits / total_found if total_found else 1.0
     print(f"{'overall':<22}{total_truth:>7}{total_found:>7}{total_hits:>7}{recall:>9.3f}{precision:>11.3f}")
-    return {"recall": recall, "precision": precision, "first_query_bytes": lines[0].get("first_query_bytes")}
+    return {"recall": recall, "precision": precision, "first_query_bytes": lines[0].get("first_query_bytes"),
+            "first_query_requests": lines[0].get("first_query_requests")}
 
 
 def evaluate(label: str, source: Path, work: Path, skip_plain: bool) -> None:
@@ -131,7 +132,8 @@ def evaluate(label: str, source: Path, work: Path, skip_plain: bool) -> None:
     print("  " + output.strip())
     records = search_records(assemble(load_content(source)))
     gkml = score(f"{label}: gkml search", records, out, QUERIES)
-    print(f"bundle {bundle_bytes(out / 'pagefind') / 1e6:.1f} MB; first query transfers {gkml['first_query_bytes'] / 1e3:.0f} kB")
+    print(f"bundle {bundle_bytes(out / 'pagefind') / 1e6:.1f} MB; first query transfers {gkml['first_query_bytes'] / 1e3:.0f} kB"
+          f" in {gkml['first_query_requests']} files")
     if skip_plain:
         return
     shutil.rmtree(plain_out, ignore_errors=True)
@@ -141,7 +143,7 @@ def evaluate(label: str, source: Path, work: Path, skip_plain: bool) -> None:
     print(f"\nplain `pagefind --site` (extended) on the same HTML: {seconds:.1f} s, peak memory {peak:.0f} MB, "
           f"bundle {bundle_bytes(plain_out / 'pagefind') / 1e6:.1f} MB")
     plain = score(f"{label}: plain pagefind --site, raw query", records, plain_out, QUERIES, "--plain")
-    print(f"plain first query transfers {plain['first_query_bytes'] / 1e3:.0f} kB")
+    print(f"plain first query transfers {plain['first_query_bytes'] / 1e3:.0f} kB in {plain['first_query_requests']} files")
 
 
 def main() -> None:

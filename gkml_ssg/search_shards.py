@@ -8,8 +8,9 @@ whatever was built before, and an edit re-indexes only the shard of the agency e
 of shards is a power of two chosen from the number of pages; when it grows, every shard is rebuilt.
 
 Layout: `pagefind/index.json` lists the shard folders; the first is a complete Pagefind bundle (it
-carries the script and WebAssembly the browser runs); the others hold only index data. While a build re-indexes shards after an edit, `pagefind/edits/` holds the edited agencies'
-pages and the catalogue names the agencies it replaces (see `index_stage`).
+carries the script and WebAssembly the browser runs); the others hold only index data. While a
+build re-indexes shards after an edit, `pagefind/edits/` holds the edited agencies' pages and the
+catalogue names the agencies it replaces (see `index_stage`).
 """
 
 from __future__ import annotations

@@ -51,13 +51,9 @@ def seed_site(request, tmp_path_factory):
     return out
 
 
-def search(site, queries):
-    return search_site(site, queries)
-
-
 def test_recall_and_precision_on_the_seeds(seed_site):
     records = search_records(assemble(load_content(REPO / "content")))
-    found = search(seed_site, QUERIES)
+    found = search_site(seed_site, QUERIES)
     hits = truth_total = found_total = 0
     for query, expected_count in QUERIES.items():
         words = query_words(query)
@@ -74,7 +70,7 @@ def test_recall_and_precision_on_the_seeds(seed_site):
 def test_title_matches_rank_first(seed_site):
     records = {r.url: r for r in search_records(assemble(load_content(REPO / "content")))}
     for query in ("异地就医", "三公经费", "医疗救助"):
-        ranked = search(seed_site, [query])[query]
+        ranked = search_site(seed_site, [query])[query]
         in_title = [query in records[url].title.replace("“", "").replace("”", "") for url in ranked]
         assert any(in_title) and in_title == sorted(in_title, reverse=True), query
 
@@ -88,4 +84,4 @@ def test_a_sentence_finds_the_pages_containing_all_its_words(seed_site, sentence
     assert not any(query_words(sentence)[0] in r.text for r in records)  # no page contains the sentence itself
     truth = {r.url for r in records if all(w in r.text for w in words)}
     assert truth
-    assert set(search(seed_site, [sentence])[sentence]) == truth
+    assert set(search_site(seed_site, [sentence])[sentence]) == truth

@@ -22,9 +22,10 @@ export async function openIndex(bundleUrl, options = {}) {
   const [first, ...others] = catalogue.shards.map((shard) => new URL(shard, bundleUrl).href);
   const pagefind = await import(`${first}pagefind.js`);
   await pagefind.options({ ...options, basePath: first });
-  for (const shard of others) await pagefind.mergeIndex(shard, options);
+  if (catalogue.edits?.bundle) others.push(new URL(catalogue.edits.bundle, bundleUrl).href);
+  // merged in parallel: each costs a round trip or two (its entry and metadata files)
+  await Promise.all(others.map((shard) => pagefind.mergeIndex(shard, options)));
   const replaced = catalogue.edits?.replaced ?? [];
-  if (catalogue.edits?.bundle) await pagefind.mergeIndex(new URL(catalogue.edits.bundle, bundleUrl).href, options);
   if (replaced.length === 0) return pagefind;
   const setAside = { not: { 网址标识: { any: replaced } } };
   return {
