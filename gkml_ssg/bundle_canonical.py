@@ -5,7 +5,7 @@ the values inside each filter file, and of the filters in the metadata file, cha
 run, and with them those files' hash-based names. Everything else it writes is stable. Here the
 filter files are decoded (gzip around the `pagefind_dcd` marker and CBOR), their values sorted,
 re-encoded under names derived from their new bytes, and the metadata and entry files that name
-them are rewritten to match.
+them are rewritten to match. Page fragments are renamed with longer hashes, unique across shards.
 """
 
 from __future__ import annotations
@@ -49,6 +49,16 @@ def canonical_bundle(files: dict[str, bytes], folder: str) -> dict[str, bytes]:
             result[f"{folder}/filter/{new_hash}.pf_filter"] = data
             renamed.append([name, new_hash])
         meta[3] = sorted(renamed, key=lambda f: f[0])
+        # A page's id is its fragment's name: 7 hex digits, unique within one bundle only. Shards
+        # are merged in the browser, where two pages with one id would be confused (51 pairs at
+        # 2,500 agencies), so every fragment is named by 16 digits of its own bytes' hash.
+        pages = []
+        for old_hash, words in meta[1]:
+            data = result.pop(f"{folder}/fragment/{old_hash}.pf_fragment")
+            new_hash = f"{language}_{hashlib.sha256(data).hexdigest()[:16]}"
+            result[f"{folder}/fragment/{new_hash}.pf_fragment"] = data
+            pages.append([new_hash, words])
+        meta[1] = pages
         data, digest = _encode(meta)
         info["hash"] = f"{language}_{digest[:13]}"
         result[f"{folder}/pagefind.{info['hash']}.pf_meta"] = data
