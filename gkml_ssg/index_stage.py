@@ -36,6 +36,8 @@ EDITS_UNIT = "index:edits"
 # More changed agencies than this are indexed into their shards directly: the edit bundle is for
 # an editor's save, not for a batch of changes.
 EDITS_AGENCY_LIMIT = 20
+# …or when their pages are more than this fraction (1/n) of the shards to re-index.
+EDITS_SHARE_LIMIT = 4
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,14 @@ def plan_index(site: SiteGraph, previous: Manifest, settings: str, shard_pages: 
 
 def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) -> bool:
     """Whether an edit bundle can make the search current before the shards are re-indexed: the
-    previous build left a complete index with the same shards, and few agencies changed."""
+    previous build left a complete index with the same shards, few agencies changed, and their
+    pages are a small part of the shards to re-index (otherwise indexing twice gains nothing)."""
     listing = previous.units.get(CATALOGUE_UNIT)
+    edited_pages = sum(1 + len(plan.agencies[slug].entries) for slug in changed_slugs if slug in plan.agencies)
     return (
         bool(plan.stale)
         and 0 < len(changed_slugs) <= EDITS_AGENCY_LIMIT
+        and edited_pages * EDITS_SHARE_LIMIT <= plan.pages(plan.stale)
         and EDITS_UNIT not in previous.units
         and listing is not None
         and listing.key == digest(catalogue(plan.shards))

@@ -16,7 +16,7 @@ from gkml_ssg import builder
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records
-from gkml_ssg.search_shards import shard_count, shard_number
+from gkml_ssg.search_shards import SHARD_PAGE_TARGET, shard_count, shard_number
 from gkml_ssg.search_text import query_words
 from gkml_ssg.site import assemble
 
@@ -40,9 +40,9 @@ def agency_files(folder):
 SHARD_PAGES = 60
 
 
-def check_against_fresh(tmp_path, source, templates, out, step):
+def check_against_fresh(tmp_path, source, templates, out, step, shard_pages=SHARD_PAGES):
     fresh = tmp_path / f"fresh-{step}"
-    build(BuildOptions(source=source, out=fresh, templates=templates, workers=1, shard_pages=SHARD_PAGES))
+    build(BuildOptions(source=source, out=fresh, templates=templates, workers=1, shard_pages=shard_pages))
     assert tree_bytes(out) == tree_bytes(fresh), step
 
 
@@ -100,6 +100,7 @@ def test_edits_adds_renames_and_deletes_stay_identical_to_a_fresh_build(tmp_path
     site.write_text(site.read_text(encoding="utf-8").replace("合成语料", "合成语料（新名称）"), encoding="utf-8")
     report = incremental()
     assert report.rendered == report.pages  # every page shows the site's name
+    assert report.current_after is None  # every agency changed: the shards are indexed directly
     check_against_fresh(tmp_path, source, templates, out, "site.yml")
 
     footer = templates / "base.html"
@@ -140,7 +141,8 @@ def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, m
     untouched. If the build stops there, the next one finishes it."""
     source, _, templates = corpus
     out = tmp_path / "public"
-    options = BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES)
+    # One shard for the six agencies: an edit bundle pays off when its shard is several times larger.
+    options = BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGE_TARGET)
     build(options)
     edited = agency_files(source)[2]
     old_title = next(line.split(": ", 1)[1] for line in edited.read_text(encoding="utf-8").splitlines() if "二级事项: " in line)
@@ -166,10 +168,10 @@ def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, m
 
     report = build(options)
     assert report.current_after is None and not (out / "pagefind/edits").exists()
-    check_against_fresh(tmp_path, source, templates, out, "after the edit bundle")
+    check_against_fresh(tmp_path, source, templates, out, "after the edit bundle", SHARD_PAGE_TARGET)
 
     edited.write_text(edited.read_text(encoding="utf-8").replace("修订后的标题", "再次修订的标题"), encoding="utf-8")
     report = build(options)
     assert report.current_after is not None and report.current_after < sum(report.seconds.values())
     assert search_site(out, ["再次修订的标题"])["再次修订的标题"]
-    check_against_fresh(tmp_path, source, templates, out, "edit bundle then shards")
+    check_against_fresh(tmp_path, source, templates, out, "edit bundle then shards", SHARD_PAGE_TARGET)
