@@ -1,9 +1,9 @@
 """The build manifest: what the last build was made from, and which files each part of it wrote.
 
-A site is built in units: one per agency (its page and its entries' pages), one for the pages that
-list all agencies, one for the static files, one for the search bundle. A unit's key is a hash of
-everything its files are made from; a build re-renders only units whose key changed, writes only
-files whose bytes changed, and deletes files whose unit is gone. The manifest is written atomically
+A site is built in units: one per agency (its page and its entries' pages), one per page that lists
+other pages, one for the static files, one per search shard and one for their catalogue. A unit's
+key is a hash of everything its files are made from; a build re-renders only units whose key
+changed, writes only files whose bytes changed, and deletes files whose unit is gone. The manifest is written atomically
 inside the output folder; while files are being swapped it lists only the units that are not being
 touched, so a build that dies half way is repaired by the next one.
 """
