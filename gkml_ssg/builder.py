@@ -135,7 +135,7 @@ def build(
         keys = {agency_unit(a.slug): combined_key(settings, a.source.path, a.source.digest) for a in site.agencies}
         keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
         named = work_units(site)
-        chosen = [i for i, (name, _) in enumerate(named) if _changed(previous, name, keys[name])]
+        chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
         rendered = 0
         edits_first = False
         with WriteTransaction(options.out, previous) as transaction:
@@ -221,11 +221,7 @@ def _is_page_unit(name: str) -> bool:
 
 def _changed_agencies(previous: Manifest, keys: dict[str, str]) -> set[str]:
     """The slugs of agencies added, edited or removed since the previous build."""
-    names = {name for name, key in keys.items() if name.startswith(AGENCY_UNIT_PREFIX) and _changed(previous, name, key)}
+    names = {name for name, key in keys.items() if name.startswith(AGENCY_UNIT_PREFIX) and previous.changed(name, key)}
     names |= {name for name in previous.units if name.startswith(AGENCY_UNIT_PREFIX) and name not in keys}
     return {name.removeprefix(AGENCY_UNIT_PREFIX) for name in names}
 
-
-def _changed(previous: Manifest, name: str, key: str) -> bool:
-    unit = previous.units.get(name)
-    return unit is None or unit.key != key

@@ -12,7 +12,7 @@ what it leaves is byte-identical to a fresh build.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .manifest import Manifest, combined_key, digest
@@ -47,23 +47,25 @@ class IndexPlan:
     stale: list[Shard]  # shards whose agencies changed since the previous build
     agencies: dict[str, AgencyNode]  # by slug
 
-    def pages(self, shards: list[Shard]) -> int:
-        return sum(1 + len(self.agencies[slug].entries) for shard in shards for slug in shard.slugs)
+    def pages(self, slugs: Iterable[str]) -> int:
+        """The indexed pages of these agencies (each agency's page and its entries')."""
+        return sum(1 + len(self.agencies[slug].entries) for slug in slugs if slug in self.agencies)
 
 
 def plan_index(site: SiteGraph, previous: Manifest, settings: str, shard_pages: int) -> IndexPlan:
     agencies = {agency.slug: agency for agency in site.agencies}
     shards = plan_shards(sorted(agencies), len(site.pages), shard_pages)
+    modulus = str(shard_count(len(site.pages), shard_pages))
     keys = {
         shard.name: combined_key(
             settings,
-            str(shard_count(len(site.pages), shard_pages)),  # the hash's modulus
+            modulus,
             str(shard.carries_runtime),
             *(f"{slug}={agencies[slug].source.path}={agencies[slug].source.digest}" for slug in shard.slugs),
         )
         for shard in shards
     }
-    stale = [shard for shard in shards if _changed(previous, INDEX_UNIT_PREFIX + shard.name, keys[shard.name])]
+    stale = [shard for shard in shards if previous.changed(INDEX_UNIT_PREFIX + shard.name, keys[shard.name])]
     return IndexPlan(shards, keys, stale, agencies)
 
 
@@ -72,11 +74,10 @@ def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) ->
     previous build left a complete index with the same shards, few agencies changed, and their
     pages are a small part of the shards to re-index (otherwise indexing twice gains nothing)."""
     listing = previous.units.get(CATALOGUE_UNIT)
-    edited_pages = sum(1 + len(plan.agencies[slug].entries) for slug in changed_slugs if slug in plan.agencies)
     return (
         bool(plan.stale)
         and 0 < len(changed_slugs) <= EDITS_AGENCY_LIMIT
-        and edited_pages * EDITS_SHARE_LIMIT <= plan.pages(plan.stale)
+        and plan.pages(changed_slugs) * EDITS_SHARE_LIMIT <= plan.pages(_slugs(plan.stale))
         and EDITS_UNIT not in previous.units
         and listing is not None
         and listing.key == digest(catalogue(plan.shards))
@@ -105,7 +106,7 @@ def edit_units(plan: IndexPlan, site: SiteGraph, previous: Manifest, changed_slu
 def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterator[Unit]:
     """The shards and their catalogue, yielded one by one: stale shards are re-indexed one after
     another, so that one Pagefind process runs at a time."""
-    progress.start("索引", plan.pages(plan.stale))
+    progress.start("索引", plan.pages(_slugs(plan.stale)))
     for shard in plan.shards:
         name, key = INDEX_UNIT_PREFIX + shard.name, plan.keys[shard.name]
         if shard not in plan.stale:
@@ -113,7 +114,7 @@ def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterato
             continue
         agencies = [plan.agencies[slug] for slug in shard.slugs]
         yield Unit(name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
-        progress.advance(plan.pages([shard]))
+        progress.advance(plan.pages(shard.slugs))
     progress.close()
     listing = catalogue(plan.shards)
     yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
@@ -123,6 +124,6 @@ def is_index_unit(name: str) -> bool:
     return name.startswith(INDEX_UNIT_PREFIX)
 
 
-def _changed(previous: Manifest, name: str, key: str) -> bool:
-    unit = previous.units.get(name)
-    return unit is None or unit.key != key
+def _slugs(shards: list[Shard]) -> list[str]:
+    return [slug for shard in shards for slug in shard.slugs]
+

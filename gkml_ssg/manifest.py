@@ -32,6 +32,11 @@ class Manifest:
     sources: dict[str, str] = field(default_factory=dict)  # content file → SHA-256
     units: dict[str, UnitRecord] = field(default_factory=dict)
 
+    def changed(self, name: str, key: str) -> bool:
+        """Whether unit `name` was not built from `key` last time (or not built at all)."""
+        unit = self.units.get(name)
+        return unit is None or unit.key != key
+
     @property
     def outputs(self) -> dict[str, str]:
         return {path: digest for unit in self.units.values() for path, digest in unit.outputs.items()}

@@ -2,8 +2,9 @@
 
 Each agency's pages (its page and its entries' pages) depend only on that agency and the site's
 configuration, so agencies are rendered independently; each page that lists other pages (home,
-legal-basis index, law pages, sitemap, …) is a unit of its own. Workers are forked after the page graph is
-built, so they inherit it instead of receiving a copy, and send back only the rendered bytes.
+legal-basis index, law pages, sitemap, …) is a unit of its own. Workers are forked after the page
+graph is built, so they inherit it instead of receiving a copy, and send back only the rendered
+bytes.
 Results are gathered in unit order: the output is the same whatever the worker count.
 """
 

@@ -153,7 +153,7 @@ class LawNode:
     def path(self) -> str:
         return self.ref.path
 
-    @property
+    @functools.cached_property
     def agency_count(self) -> int:
         return len({c.agency.slug for c in self.citations})
 
@@ -182,14 +182,11 @@ class LawNode:
     def province_path(self, province: str) -> str:
         return f"{self.path}{hashlib.sha1(province.encode()).hexdigest()[:8]}/"
 
+    @functools.cached_property
     def citation_digests(self) -> dict[str | None, str]:
         """A hash of what a law page shows of each citing entry (its agency, its address, title and
         kind, and the wording cited), in order: per province, and under None for the whole law.
         Computed once per law per build."""
-        return self._citation_digests
-
-    @functools.cached_property
-    def _citation_digests(self) -> dict[str | None, str]:
         hashes: dict[str | None, hashlib._Hash] = {None: hashlib.sha256()}
         for c in self.citations:
             agency = c.agency.agency
@@ -474,10 +471,10 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
         law = page.law
         header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{len(law.citations)}"
         if page.province is not None:
-            return own + [header, law.citation_digests()[page.province]]
+            return own + [header, law.citation_digests[page.province]]
         if law.split_by_province:
             return own + [header, repr(law.wordings()), repr(law.provinces())]
-        return own + [header, repr(law.wordings()), law.citation_digests()[None]]
+        return own + [header, repr(law.wordings()), law.citation_digests[None]]
     if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
         parts = site.sitemap_parts()
         return own + [str(len(parts)), *("\n".join(part) for part in parts)]
