@@ -172,7 +172,7 @@ def build(
             written = transaction.manifest
         lap("写入")
         if not edits_first:
-            return BuildReport(len(site.pages), rendered, report, seconds)
+            return BuildReport(site.page_count, rendered, report, seconds)
 
         # The site and its search are current. Now re-index the edited agencies' shards and drop the
         # edit bundle, leaving what a fresh build would.
@@ -189,7 +189,7 @@ def build(
             settled = transaction.commit(settings, content.sources)
         lap("收尾写入")
         both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
-        return BuildReport(len(site.pages), rendered, both, seconds, current_after)
+        return BuildReport(site.page_count, rendered, both, seconds, current_after)
 
 
 @contextlib.contextmanager

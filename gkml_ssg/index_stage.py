@@ -27,6 +27,7 @@ from .search_shards import (
     plan_shards,
     shard_count,
 )
+from .listing import AgencySummary
 from .site import AgencyNode, SiteGraph
 from .write import Unit
 
@@ -45,23 +46,27 @@ class IndexPlan:
     shards: list[Shard]
     keys: dict[str, str]  # shard name → key of what it indexes
     stale: list[Shard]  # shards whose agencies changed since the previous build
-    agencies: dict[str, AgencyNode]  # by slug
+    agencies: dict[str, AgencySummary]  # by slug
 
     def pages(self, slugs: Iterable[str]) -> int:
         """The indexed pages of these agencies (each agency's page and its entries')."""
-        return sum(1 + len(self.agencies[slug].entries) for slug in slugs if slug in self.agencies)
+        return sum(self.agencies[slug].page_count for slug in slugs if slug in self.agencies)
+
+    def slugs_to_index(self) -> set[str]:
+        """The agencies whose shards are re-indexed: their files must be loaded."""
+        return set(_slugs(self.stale))
 
 
 def plan_index(site: SiteGraph, previous: Manifest, settings: str, shard_pages: int) -> IndexPlan:
-    agencies = {agency.slug: agency for agency in site.agencies}
-    shards = plan_shards(sorted(agencies), len(site.pages), shard_pages)
-    modulus = str(shard_count(len(site.pages), shard_pages))
+    agencies = {summary.slug: summary for summary in site.summaries}
+    shards = plan_shards(sorted(agencies), site.page_count, shard_pages)
+    modulus = str(shard_count(site.page_count, shard_pages))
     keys = {
         shard.name: combined_key(
             settings,
             modulus,
             str(shard.carries_runtime),
-            *(f"{slug}={agencies[slug].source.path}={agencies[slug].source.digest}" for slug in shard.slugs),
+            *(f"{slug}={agencies[slug].source_path}={agencies[slug].source_digest}" for slug in shard.slugs),
         )
         for shard in shards
     }
@@ -90,7 +95,7 @@ def edit_units(plan: IndexPlan, site: SiteGraph, previous: Manifest, changed_slu
     for shard in plan.shards:
         name = INDEX_UNIT_PREFIX + shard.name
         yield Unit(name, previous.units[name].key, None)
-    present = [plan.agencies[slug] for slug in sorted(changed_slugs) if slug in plan.agencies]
+    present = _nodes(site, [slug for slug in sorted(changed_slugs) if slug in plan.agencies])
     if present:
         # Without the agency filter, these pages are not set aside with the shards' copies.
         records = [
@@ -112,7 +117,7 @@ def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterato
         if shard not in plan.stale:
             yield Unit(name, key, None)
             continue
-        agencies = [plan.agencies[slug] for slug in shard.slugs]
+        agencies = _nodes(site, shard.slugs)
         yield Unit(name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
         progress.advance(plan.pages(shard.slugs))
     progress.close()
@@ -122,6 +127,12 @@ def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterato
 
 def is_index_unit(name: str) -> bool:
     return name.startswith(INDEX_UNIT_PREFIX)
+
+
+def _nodes(site: SiteGraph, slugs: Iterable[str]) -> list[AgencyNode]:
+    """The loaded agencies of these slugs; the builder loads every agency it indexes."""
+    loaded = {agency.slug: agency for agency in site.agencies}
+    return [loaded[slug] for slug in slugs]
 
 
 def _slugs(shards: list[Shard]) -> list[str]:

@@ -17,16 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
 
 from .errors import ContentError, ContentInvalid
 from .fields import SLUG_PATTERN
-from .legal import citation_key, cited_titles
+from .listing import AgencySummary, CitingLine, LawNode, LawRef, RegionGroup, cited_law, law_refs, laws_of, regions_of
 from .load import AgencySource, Content
 from .model import Category, Item, NegativeEntry, OnRequestEntry, SiteConfig
 
@@ -49,8 +47,6 @@ class PageKind(Enum):
 
 # sitemaps.org: at most 50,000 URLs a file; a larger site gets a sitemap index and parts.
 SITEMAP_LIMIT = 50_000
-# A law's page lists at most this many citing entries; above it, one page per province.
-LAW_PAGE_LIMIT = 2_000
 KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
 _SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
 
@@ -101,118 +97,11 @@ class AgencyNode:
 
 
 @dataclass(frozen=True)
-class Citation:
-    agency: AgencyNode
-    entry: EntryNode
-    text: str  # the citation as the catalogue words it
-
-
-@dataclass(frozen=True)
-class LawRef:
-    """A law or regulation as the legal-basis index lists it."""
-
-    key: str  # the normalised cited title, or the whole citation when it has no 《title》
-    titled: bool
-
-    @property
-    def path(self) -> str:
-        """The law's own page, listing every entry that cites it."""
-        return f"legal-basis/{hashlib.sha1(self.key.encode()).hexdigest()[:10]}/"
-
-
-@dataclass(frozen=True)
 class CitedBasis:
     """One legal basis an entry cites, as worded, and the legal-basis index entries it belongs to."""
 
     text: str
     laws: tuple[LawRef, ...]
-
-
-def law_refs(citation: str) -> list[LawRef]:
-    """The index entries a citation belongs to: its 《titles》, or its own text when it has none.
-
-    Decided by the citation alone, so a page linking to the index needs no other page's content."""
-    titles = cited_titles(citation)
-    return [LawRef(t, True) for t in dict.fromkeys(titles)] or [LawRef(citation_key(citation), False)]
-
-
-@dataclass(frozen=True)
-class LawNode:
-    ref: LawRef
-    citations: tuple[Citation, ...]
-
-    @property
-    def key(self) -> str:
-        return self.ref.key
-
-    @property
-    def titled(self) -> bool:
-        return self.ref.titled
-
-    @property
-    def path(self) -> str:
-        return self.ref.path
-
-    @functools.cached_property
-    def agency_count(self) -> int:
-        return len({c.agency.slug for c in self.citations})
-
-    @property
-    def split_by_province(self) -> bool:
-        """A law cited more often than this lists its entries on one page per province."""
-        return len(self.citations) > LAW_PAGE_LIMIT
-
-    def by_agency(self, province: str | None = None) -> list[tuple[AgencyNode, list[EntryNode]]]:
-        """The citing entries grouped by agency (of one province, if given), in page-graph order."""
-        grouped: dict[str, tuple[AgencyNode, list[EntryNode]]] = {}
-        for citation in self.citations:
-            if province is None or citation.agency.agency.region.province == province:
-                grouped.setdefault(citation.agency.slug, (citation.agency, []))[1].append(citation.entry)
-        return list(grouped.values())
-
-    def provinces(self) -> list[tuple[str, str, int, int]]:
-        """(province, its page's path, agencies, entries) for each province with citing entries."""
-        counts: dict[str, tuple[set[str], int]] = {}
-        for citation in self.citations:
-            agencies, entries = counts.get(citation.agency.agency.region.province, (set(), 0))
-            agencies.add(citation.agency.slug)
-            counts[citation.agency.agency.region.province] = (agencies, entries + 1)
-        return [(p, self.province_path(p), len(a), n) for p, (a, n) in sorted(counts.items())]
-
-    def province_path(self, province: str) -> str:
-        return f"{self.path}{hashlib.sha1(province.encode()).hexdigest()[:8]}/"
-
-    @functools.cached_property
-    def citation_digests(self) -> dict[str | None, str]:
-        """A hash of what a law page shows of each citing entry (its agency, its address, title and
-        kind, and the wording cited), in order: per province, and under None for the whole law.
-        Computed once per law per build."""
-        hashes: dict[str | None, hashlib._Hash] = {None: hashlib.sha256()}
-        for c in self.citations:
-            agency = c.agency.agency
-            line = "|".join((c.agency.path, agency.name, c.entry.path, c.entry.title, c.entry.kind.value, c.text))
-            line_bytes = line.encode("utf-8") + b"\n"
-            hashes[None].update(line_bytes)
-            hashes.setdefault(agency.region.province, hashlib.sha256()).update(line_bytes)
-        return {province: value.hexdigest() for province, value in hashes.items()}
-
-    def wordings(self) -> list[tuple[str, int]]:
-        """Each distinct wording of the citation in the catalogues, with how often it is used."""
-        counts: dict[str, int] = {}
-        for citation in self.citations:
-            counts[citation.text] = counts.get(citation.text, 0) + 1
-        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-
-
-@dataclass(frozen=True)
-class RegionGroup:
-    name: str
-    children: tuple[RegionGroup, ...] = ()
-    agencies: tuple[AgencyNode, ...] = ()
-
-    @property
-    def item_count(self) -> int:
-        return sum(a.item_count for a in self.agencies) + sum(c.item_count for c in self.children)
 
 
 @dataclass(frozen=True)
@@ -235,10 +124,11 @@ class SiteGraph:
     config: SiteConfig
     origin: str  # scheme and host, e.g. https://www.example.gov.cn
     base_path: str  # always starts and ends with "/"
-    agencies: tuple[AgencyNode, ...]
+    agencies: tuple[AgencyNode, ...]  # the agencies loaded for this build: all, unless their files were unchanged
+    summaries: tuple[AgencySummary, ...]  # every agency, in page-graph order
     regions: tuple[RegionGroup, ...]
     laws: tuple[LawNode, ...]
-    pages: tuple[Page, ...]
+    pages: tuple[Page, ...]  # the loaded agencies' pages and every page that lists other pages
 
     def url(self, path: str) -> str:
         return self.base_path + path
@@ -246,14 +136,25 @@ class SiteGraph:
     def absolute_url(self, path: str) -> str:
         return self.origin + self.base_path + path
 
+    @property
+    def page_count(self) -> int:
+        """Every page of the site, loaded or not."""
+        return sum(1 for page in self.pages if page.agency is None) + sum(s.page_count for s in self.summaries)
+
     def sitemap_parts(self) -> list[list[str]]:
         """The paths a sitemap lists, in parts of at most SITEMAP_LIMIT (the protocol's limit)."""
         return self._sitemap_parts
 
     @functools.cached_property
     def _sitemap_parts(self) -> list[list[str]]:
-        listed = [p.path for p in self.pages if p.output.endswith(".html") and p.kind is not PageKind.NOT_FOUND]
+        listings = [p.path for p in self.pages if p.agency is None and _in_sitemap(p)]
+        # the home page first, then every agency's pages, then the other lists (as in `pages`)
+        listed = [*listings[:1], *(path for s in self.summaries for path in (s.path, *s.entry_paths)), *listings[1:]]
         return [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
+
+
+def _in_sitemap(page: Page) -> bool:
+    return page.output.endswith(".html") and page.kind is not PageKind.NOT_FOUND
 
 
 def normalise_base_path(value: str) -> str:
@@ -262,8 +163,12 @@ def normalise_base_path(value: str) -> str:
     return "/" if path == "//" else path
 
 
-def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
-    """Build the page graph. `base_url` (a path or a full URL) overrides the configured one."""
+def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySummary, ...] = ()) -> SiteGraph:
+    """Build the page graph. `base_url` (a path or a full URL) overrides the configured one.
+
+    `kept` are the summaries of agencies whose files were not loaded because they have not changed
+    since the build that summarised them: the lists of the site include them, their own pages are
+    not part of this graph."""
     configured = urlsplit(content.config.base_url)
     origin = f"{configured.scheme}://{configured.netloc}"
     if base_url and "://" in base_url:
@@ -275,7 +180,9 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
     # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
     cited: dict[str, CitedBasis] = {}
     agencies = tuple(_agency_node(source, errors, cited) for source in content.agencies)
-    _check_unique_agency_slugs(agencies, errors)
+    fresh = {agency.source.path: summarise(agency) for agency in agencies}
+    summaries = tuple(sorted((*fresh.values(), *(s for s in kept if s.source_path not in fresh)), key=_source_order))
+    _check_unique_agency_slugs(agencies, summaries, errors)
     if errors:
         raise ContentInvalid(errors)
 
@@ -303,7 +210,7 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
         Page(PageKind.SITEMAP, "sitemap.xml", "sitemap.xml", "站点地图"),
         Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),
     ]
-    laws = _laws(agencies)
+    laws = laws_of(summaries)
     for law in laws:
         pages.append(Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law))
         if law.split_by_province:
@@ -316,7 +223,8 @@ def assemble(content: Content, base_url: str | None = None) -> SiteGraph:
         origin=origin,
         base_path=base_path,
         agencies=agencies,
-        regions=_regions(agencies),
+        summaries=summaries,
+        regions=regions_of(summaries),
         laws=laws,
         pages=tuple(pages),
     )
@@ -391,56 +299,60 @@ def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], er
             seen[key] = entry
 
 
-def _check_unique_agency_slugs(agencies: tuple[AgencyNode, ...], errors: list[ContentError]) -> None:
-    seen: dict[str, AgencyNode] = {}
-    for agency in agencies:
-        if agency.slug in seen:
-            errors.append(
-                ContentError(
-                    agency.source.path,
-                    f"网址标识“{agency.slug}”与 {seen[agency.slug].source.path} 重复",
-                    agency.agency.origin,
-                    "网址标识",
-                    "请为其中一个机构填写不同的“网址标识”",
-                )
+def _check_unique_agency_slugs(
+    agencies: tuple[AgencyNode, ...], summaries: tuple[AgencySummary, ...], errors: list[ContentError]
+) -> None:
+    """Two agencies with one slug: the error goes to a loaded file (the one just edited, when the
+    other was not loaded), or to the later of two loaded files."""
+    loaded = {agency.source.path: agency for agency in agencies}
+    first: dict[str, AgencySummary] = {}
+    for summary in summaries:
+        other = first.setdefault(summary.slug, summary)
+        if other is summary:
+            continue
+        blamed, named = (summary, other) if summary.source_path in loaded else (other, summary)
+        agency = loaded.get(blamed.source_path)
+        errors.append(
+            ContentError(
+                blamed.source_path,
+                f"网址标识“{summary.slug}”与 {named.source_path} 重复",
+                agency.agency.origin if agency else None,
+                "网址标识",
+                "请为其中一个机构填写不同的“网址标识”",
             )
-        else:
-            seen[agency.slug] = agency
-
-
-def _regions(agencies: tuple[AgencyNode, ...]) -> tuple[RegionGroup, ...]:
-    tree: dict[str, dict[str, dict[str, list[AgencyNode]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
-    for agency in agencies:
-        region = agency.agency.region
-        tree[region.province][region.city][region.county].append(agency)
-    return tuple(
-        RegionGroup(
-            province,
-            tuple(
-                RegionGroup(
-                    city,
-                    tuple(
-                        RegionGroup(county, agencies=tuple(sorted(found, key=lambda a: (a.agency.name, a.slug))))
-                        for county, found in sorted(counties.items())
-                    ),
-                )
-                for city, counties in sorted(cities.items())
-            ),
         )
-        for province, cities in sorted(tree.items())
+
+
+def _source_order(summary: AgencySummary) -> str:
+    return summary.source_path
+
+
+def summarise(agency: AgencyNode) -> AgencySummary:
+    """What the site's lists show of an agency (see `listing`)."""
+    lines: dict[LawRef, list[CitingLine]] = {}
+    for entry in agency.entries:
+        for basis in entry.citations:
+            for ref in basis.laws:
+                lines.setdefault(ref, []).append((entry.path, entry.title, entry.kind.value, basis.text))
+    region = agency.agency.region
+    counts = {kind: 0 for kind in _SEGMENTS}
+    for entry in agency.entries:
+        counts[entry.kind] += 1
+    return AgencySummary(
+        source_path=agency.source.path,
+        source_digest=agency.source.digest,
+        slug=agency.slug,
+        path=agency.path,
+        name=agency.agency.name,
+        province=region.province,
+        city=region.city,
+        county=region.county,
+        item_count=counts[PageKind.ITEM],
+        on_request_count=counts[PageKind.ON_REQUEST],
+        negative_count=counts[PageKind.NEGATIVE],
+        entry_paths=tuple(entry.path for entry in agency.entries),
+        laws=tuple(cited_law(ref, found) for ref, found in lines.items()),
     )
-
-
-def _laws(agencies: tuple[AgencyNode, ...]) -> tuple[LawNode, ...]:
-    cited: dict[LawRef, list[Citation]] = defaultdict(list)
-    for agency in agencies:
-        for entry in agency.entries:
-            for basis in entry.citations:
-                for ref in basis.laws:
-                    cited[ref].append(Citation(agency, entry, basis.text))
-    laws = [LawNode(ref, tuple(citations)) for ref, citations in cited.items()]
-    # Most-cited first; untitled references (no 《》) after every titled law.
-    return tuple(sorted(laws, key=lambda law: (not law.titled, -len(law.citations), law.key)))
 
 
 def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
@@ -452,29 +364,20 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     kind = page.kind
     if kind is PageKind.HOME:
         return own + [
-            "|".join(
-                (
-                    a.path,
-                    a.agency.name,
-                    a.agency.region.province,
-                    a.agency.region.city,
-                    a.agency.region.county,
-                    *(str(len(a.of_kind(k))) for k in _SEGMENTS),
-                )
-            )
-            for a in site.agencies
+            f"{a.path}|{a.name}|{a.province}|{a.city}|{a.county}|{a.item_count}|{a.on_request_count}|{a.negative_count}"
+            for a in site.summaries
         ]
     if kind is PageKind.LEGAL_BASIS:
-        return own + [f"{law.key}|{law.titled}|{law.agency_count}|{len(law.citations)}" for law in site.laws]
+        return own + [f"{law.key}|{law.titled}|{law.agency_count}|{law.citation_count}" for law in site.laws]
     if kind in (PageKind.LAW, PageKind.LAW_PROVINCE):
         assert page.law is not None
         law = page.law
-        header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{len(law.citations)}"
+        header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{law.citation_count}"
         if page.province is not None:
-            return own + [header, law.citation_digests[page.province]]
+            return own + [header, *law.citing_inputs(page.province)]
         if law.split_by_province:
             return own + [header, repr(law.wordings()), repr(law.provinces())]
-        return own + [header, repr(law.wordings()), law.citation_digests[None]]
+        return own + [header, *law.citing_inputs()]
     if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
         parts = site.sitemap_parts()
         return own + [str(len(parts)), *("\n".join(part) for part in parts)]

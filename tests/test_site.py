@@ -106,7 +106,7 @@ def test_legal_basis_index(graph, built):
     html = (built / regulation.path / "index.html").read_text(encoding="utf-8")
     assert f"<h1>{regulation.key}</h1>" in html
     page = parse_html(built / regulation.path / "index.html")
-    assert {c.entry.path for c in regulation.citations} <= {link[len(BASE):] for link in page.links}
+    assert {c.path for c in regulation.citations} <= {link[len(BASE):] for link in page.links}
     # the 492号 and 711号 citations of the regulation are wordings of the one entry
     wordings = dict(regulation.wordings())
     assert wordings["《中华人民共和国政府信息公开条例》（国务院令第492号）"] == 1
@@ -213,9 +213,9 @@ def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatc
 
 
 def test_a_much_cited_law_lists_its_entries_on_a_page_per_province(tmp_path, monkeypatch):
-    from gkml_ssg import site as site_module
+    from gkml_ssg import listing
 
-    monkeypatch.setattr(site_module, "LAW_PAGE_LIMIT", 100)
+    monkeypatch.setattr(listing, "LAW_PAGE_LIMIT", 100)
     out = tmp_path / "public"
     build(BuildOptions(source=REPO / "content", out=out, base_url=BASE, search_index=False))
     graph = assemble(load_content(REPO / "content"), BASE)
@@ -227,5 +227,5 @@ def test_a_much_cited_law_lists_its_entries_on_a_page_per_province(tmp_path, mon
     reached = set()
     for link in province_links:
         reached |= {l[len(BASE):] for l in parse_html(resolve_internal(out, BASE, link)).links}
-    assert {c.entry.path for c in regulation.citations} <= reached
+    assert {c.path for c in regulation.citations} <= reached
     assert not any(link.startswith(BASE + "agencies/") and "/items/" in link for link in law_page.links)

@@ -1,0 +1,216 @@
+"""What the pages that list other pages (home, legal-basis index, law pages, sitemap) know of each
+agency: its summary.
+
+A summary is made from an agency's node when its file is loaded and kept in the build state
+(`state.py`) between builds. Those pages are made from summaries alone, whether fresh or kept, so
+a build after an edit decodes only the edited files and still renders the lists exactly as a fresh
+build would.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .legal import citation_key, cited_titles
+
+# A law's page lists at most this many citing entries; above it, one page per province.
+LAW_PAGE_LIMIT = 2_000
+
+# How a law page shows one citing entry: its address, title, kind (a PageKind value) and the
+# wording it cites. Plain tuples, because a province's summaries hold hundreds of thousands.
+CitingLine = tuple[str, str, str, str]
+
+
+@dataclass(frozen=True)
+class LawRef:
+    """A law or regulation as the legal-basis index lists it."""
+
+    key: str  # the normalised cited title, or the whole citation when it has no 《title》
+    titled: bool
+
+    @property
+    def path(self) -> str:
+        """The law's own page, listing every entry that cites it."""
+        return f"legal-basis/{hashlib.sha1(self.key.encode()).hexdigest()[:10]}/"
+
+
+def law_refs(citation: str) -> list[LawRef]:
+    """The index entries a citation belongs to: its 《titles》, or its own text when it has none.
+
+    Decided by the citation alone, so a page linking to the index needs no other page's content."""
+    titles = cited_titles(citation)
+    return [LawRef(t, True) for t in dict.fromkeys(titles)] or [LawRef(citation_key(citation), False)]
+
+
+@dataclass(frozen=True)
+class CitedLaw:
+    """One agency's citations of one law, in page order, and a hash of them."""
+
+    ref: LawRef
+    lines: tuple[CitingLine, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
+class AgencySummary:
+    source_path: str  # relative to the content folder
+    source_digest: str  # SHA-256 of the file's bytes
+    slug: str
+    path: str
+    name: str
+    province: str
+    city: str
+    county: str
+    item_count: int
+    on_request_count: int
+    negative_count: int
+    entry_paths: tuple[str, ...]  # its entries' pages, in page-graph order
+    laws: tuple[CitedLaw, ...]  # in the order its entries first cite them
+
+    @property
+    def page_count(self) -> int:
+        return 1 + len(self.entry_paths)
+
+    def to_row(self) -> tuple:
+        """Plain tuples and strings, for the build state: quick to pickle and to read back."""
+        laws = tuple((law.ref.key, law.ref.titled, law.lines, law.digest) for law in self.laws)
+        return (
+            self.source_path, self.source_digest, self.slug, self.path, self.name, self.province, self.city,
+            self.county, self.item_count, self.on_request_count, self.negative_count, self.entry_paths, laws,
+        )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: tuple) -> AgencySummary:
+        *fields, laws = row
+        return cls(*fields, tuple(CitedLaw(LawRef(key, titled), lines, digest) for key, titled, lines, digest in laws))
+
+
+def cited_law(ref: LawRef, lines: list[CitingLine]) -> CitedLaw:
+    text = "\n".join("|".join(line) for line in lines)
+    return CitedLaw(ref, tuple(lines), hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+class CitingEntry(NamedTuple):
+    path: str
+    title: str
+    kind: str  # a PageKind value
+    text: str  # the wording it cites
+
+
+@dataclass(frozen=True)
+class LawNode:
+    """A law and, agency by agency in page-graph order, the entries that cite it."""
+
+    ref: LawRef
+    citing: tuple[tuple[AgencySummary, CitedLaw], ...]
+
+    @property
+    def key(self) -> str:
+        return self.ref.key
+
+    @property
+    def titled(self) -> bool:
+        return self.ref.titled
+
+    @property
+    def path(self) -> str:
+        return self.ref.path
+
+    @property
+    def agency_count(self) -> int:
+        return len(self.citing)
+
+    @functools.cached_property
+    def citation_count(self) -> int:
+        return sum(len(cited.lines) for _, cited in self.citing)
+
+    @property
+    def citations(self) -> list[CitingEntry]:
+        return [CitingEntry(*line) for _, cited in self.citing for line in cited.lines]
+
+    @property
+    def split_by_province(self) -> bool:
+        """A law cited more often than this lists its entries on one page per province."""
+        return self.citation_count > LAW_PAGE_LIMIT
+
+    def by_agency(self, province: str | None = None) -> list[tuple[AgencySummary, list[CitingEntry]]]:
+        """The citing entries grouped by agency (of one province, if given), in page-graph order."""
+        return [
+            (agency, [CitingEntry(*line) for line in cited.lines])
+            for agency, cited in self.citing
+            if province is None or agency.province == province
+        ]
+
+    def provinces(self) -> list[tuple[str, str, int, int]]:
+        """(province, its page's path, agencies, entries) for each province with citing entries."""
+        counts: dict[str, tuple[int, int]] = {}
+        for agency, cited in self.citing:
+            agencies, entries = counts.get(agency.province, (0, 0))
+            counts[agency.province] = (agencies + 1, entries + len(cited.lines))
+        return [(p, self.province_path(p), a, n) for p, (a, n) in sorted(counts.items())]
+
+    def province_path(self, province: str) -> str:
+        return f"{self.path}{hashlib.sha1(province.encode()).hexdigest()[:8]}/"
+
+    def citing_inputs(self, province: str | None = None) -> list[str]:
+        """What its page (or one province's page) shows of the citing entries, agency by agency:
+        each agency's address and name and a hash of its citing lines."""
+        return [
+            f"{agency.path}|{agency.name}|{agency.province}|{cited.digest}"
+            for agency, cited in self.citing
+            if province is None or agency.province == province
+        ]
+
+    def wordings(self) -> list[tuple[str, int]]:
+        """Each distinct wording of the citation in the catalogues, with how often it is used."""
+        counts: dict[str, int] = {}
+        for _, cited in self.citing:
+            for line in cited.lines:
+                counts[line[3]] = counts.get(line[3], 0) + 1
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def laws_of(summaries: tuple[AgencySummary, ...]) -> tuple[LawNode, ...]:
+    """Every cited law, most-cited first; untitled references (no 《》) after every titled law."""
+    citing: dict[LawRef, list[tuple[AgencySummary, CitedLaw]]] = {}
+    for summary in summaries:
+        for cited in summary.laws:
+            citing.setdefault(cited.ref, []).append((summary, cited))
+    laws = [LawNode(ref, tuple(pairs)) for ref, pairs in citing.items()]
+    return tuple(sorted(laws, key=lambda law: (not law.titled, -law.citation_count, law.key)))
+
+
+@dataclass(frozen=True)
+class RegionGroup:
+    name: str
+    children: tuple[RegionGroup, ...] = ()
+    agencies: tuple[AgencySummary, ...] = ()
+
+    @functools.cached_property
+    def item_count(self) -> int:
+        return sum(a.item_count for a in self.agencies) + sum(c.item_count for c in self.children)
+
+
+def regions_of(summaries: tuple[AgencySummary, ...]) -> tuple[RegionGroup, ...]:
+    tree: dict[str, dict[str, dict[str, list[AgencySummary]]]] = {}
+    for summary in summaries:
+        tree.setdefault(summary.province, {}).setdefault(summary.city, {}).setdefault(summary.county, []).append(summary)
+    return tuple(
+        RegionGroup(
+            province,
+            tuple(
+                RegionGroup(
+                    city,
+                    tuple(
+                        RegionGroup(county, agencies=tuple(sorted(found, key=lambda a: (a.name, a.slug))))
+                        for county, found in sorted(counties.items())
+                    ),
+                )
+                for city, counties in sorted(cities.items())
+            ),
+        )
+        for province, cities in sorted(tree.items())
+    )
