@@ -19,8 +19,16 @@ from .index_stage import (
     plan_index,
     shard_units,
 )
-from .load import SITE_CONFIG_NAME, load_content, source_digests
-from .manifest import Manifest, code_version, combined_key, digest, folder_key
+from .listing import AgencySummary
+from .load import SITE_CONFIG_NAME, load_content, scan_sources
+from .manifest import (
+    Manifest,
+    SourceFile,
+    code_version,
+    combined_key,
+    digest,
+    folder_key,
+)
 from .parallel_render import (
     AGENCY_UNIT_PREFIX,
     agency_unit,
@@ -32,7 +40,7 @@ from .parallel_render import (
 from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_shards import SHARD_PAGE_TARGET
-from .site import assemble, listing_inputs
+from .site import AgencyNode, agency_nodes, assemble, listing_inputs
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -112,27 +120,36 @@ def build(
     check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
     previous = Manifest.read(options.out)
     assets = static_files(options.static)
-    sources = source_digests(options.source)
-    settings = settings_key(options, assets, (sources or {}).get(SITE_CONFIG_NAME, ""))
-    unchanged = sources == previous.sources and settings == previous.settings
+    scanned = scan_sources(options.source, previous.sources)
+    digests = {path: source.digest for path, source in (scanned or {}).items()}
+    settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
     # A build stopped between its edit bundle and its shards (see index_stage) is not finished.
-    finished = EDITS_UNIT not in previous.units and (CATALOGUE_UNIT in previous.units) == options.search_index
-    if sources is not None and unchanged and finished:
+    finished = EDITS_UNIT not in previous.keys and (CATALOGUE_UNIT in previous.keys) == options.search_index
+    if scanned is not None and digests == previous.digests and settings == previous.settings and finished:
+        if scanned != previous.sources:
+            previous.refresh_sources(options.out, scanned)
         lap("检查")
-        pages = sum(len(unit.outputs) for name, unit in previous.units.items() if _is_page_unit(name))
-        return BuildReport(pages, 0, WriteReport(0, len(previous.outputs), 0), seconds)
+        pages = sum(count for name, count in previous.files.items() if _is_page_unit(name))
+        return BuildReport(pages, 0, WriteReport(0, sum(previous.files.values()), 0), seconds)
 
+    cache = ContentCache(options.cache) if options.cache else None
     with _collector_for_a_build() as loaded:
-        content = load_content(options.source, ContentCache(options.cache) if options.cache else None, options.workers)
-        if content.sources != sources:  # the scan failed, or a file changed since
+        kept = _unchanged_summaries(previous, scanned, settings) if scanned is not None else {}
+        only = set(scanned) - set(kept) if kept and scanned is not None else None
+        content = load_content(options.source, cache, options.workers, only)
+        if content.sources[SITE_CONFIG_NAME] != digests.get(SITE_CONFIG_NAME):
+            # the scan failed, or site.yml changed since: every page depends on it
             settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
+            if kept:
+                kept, content = {}, load_content(options.source, cache, options.workers)
+        sources = _sources_read(scanned or {}, content.sources)
         lap("加载")
-        site = assemble(content, options.base_url)
+        site = assemble(content, options.base_url, tuple(kept.values()))
         lap("页面图")
         loaded()
 
         renderer = Renderer(options.templates, {name: digest(data)[:10] for name, data in assets.items()})
-        keys = {agency_unit(a.slug): combined_key(settings, a.source.path, a.source.digest) for a in site.agencies}
+        keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest) for a in site.agencies}
         keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
         named = work_units(site)
         chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
@@ -157,18 +174,26 @@ def build(
             # collected (at 2,500 agencies they held 0.7 GB through the index stage).
             assert next(renders, None) is None
             progress.close()
+            for summary in kept.values():
+                name = agency_unit(summary.slug)
+                transaction.stage(Unit(name, previous.keys[name], None))
             transaction.stage(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
             lap("渲染")
             if options.search_index:
                 index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
                 plan = plan_index(site, previous, index_settings, options.shard_pages)
-                changed = _changed_agencies(previous, keys)
+                changed = _changed_agencies(previous, keys, {s.slug for s in kept.values()})
                 edits_first = edits_apply(plan, previous, changed)
-                units = edit_units(plan, site, previous, changed) if edits_first else shard_units(plan, site, progress)
+                nodes = {agency.slug: agency for agency in site.agencies}
+                if edits_first:
+                    units = edit_units(plan, site, nodes, previous, changed)
+                else:
+                    nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
+                    units = shard_units(plan, site, nodes, progress)
                 for unit in units:
                     transaction.stage(unit)
                 lap("编辑索引" if edits_first else "索引")
-            report = transaction.commit(settings, content.sources)
+            report = transaction.commit(settings, sources, site.summaries)
             written = transaction.manifest
         lap("写入")
         if not edits_first:
@@ -179,17 +204,59 @@ def build(
         current_after = sum(seconds.values())
         if on_current is not None:
             on_current(current_after)
+        nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
         with WriteTransaction(options.out, written) as transaction:
-            for name, unit in written.units.items():
+            for name, key in written.keys.items():
                 if not is_index_unit(name):
-                    transaction.stage(Unit(name, unit.key, None))
-            for unit in shard_units(plan, site, progress):
+                    transaction.stage(Unit(name, key, None))
+            for unit in shard_units(plan, site, nodes, progress):
                 transaction.stage(unit)
             lap("分片索引")
-            settled = transaction.commit(settings, content.sources)
+            settled = transaction.commit(settings, sources)
         lap("收尾写入")
         both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
         return BuildReport(site.page_count, rendered, both, seconds, current_after)
+
+
+def agency_key(settings: str, source_path: str, source_digest: str) -> str:
+    """An agency's pages are made from its file and the settings alone."""
+    return combined_key(settings, source_path, source_digest)
+
+
+def _unchanged_summaries(previous: Manifest, scanned: dict[str, SourceFile], settings: str) -> dict[str, AgencySummary]:
+    """The kept summaries of agencies whose file and pages are as the previous build left them:
+    those files need not be read. None when anything every page depends on has changed."""
+    if settings != previous.settings:
+        return {}
+    kept = {}
+    for path, summary in previous.summaries().items():
+        source = scanned.get(path)
+        key = agency_key(settings, path, summary.source_digest)
+        if source is not None and source.digest == summary.source_digest and not previous.changed(agency_unit(summary.slug), key):
+            kept[path] = summary
+    return kept
+
+
+def _sources_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[str, SourceFile]:
+    """The files as scanned, except those whose bytes changed between the scan and the reading:
+    their digest is of what was read, and their size and time are unknown, so the next build reads
+    them again."""
+    sources = dict(scanned)
+    for path, found in read.items():
+        if path not in sources or sources[path].digest != found:
+            sources[path] = SourceFile(found)
+    return {path: sources[path] for path in sorted(sources) if path in scanned or path in read}
+
+
+def _load_agencies(
+    options: BuildOptions, cache: ContentCache | None, slugs: set[str], kept: dict[str, AgencySummary]
+) -> dict[str, AgencyNode]:
+    """The nodes of agencies that were not loaded because they had not changed (to index them)."""
+    paths = {summary.source_path for summary in kept.values() if summary.slug in slugs}
+    if not paths:
+        return {}
+    content = load_content(options.source, cache, options.workers, paths)
+    return {agency.slug: agency for agency in agency_nodes(content)}
 
 
 @contextlib.contextmanager
@@ -219,9 +286,10 @@ def _is_page_unit(name: str) -> bool:
     return name != STATIC_UNIT and not is_index_unit(name)
 
 
-def _changed_agencies(previous: Manifest, keys: dict[str, str]) -> set[str]:
-    """The slugs of agencies added, edited or removed since the previous build."""
+def _changed_agencies(previous: Manifest, keys: dict[str, str], kept: set[str]) -> set[str]:
+    """The slugs of agencies added, edited or removed since the previous build (`kept` ones did not)."""
     names = {name for name, key in keys.items() if name.startswith(AGENCY_UNIT_PREFIX) and previous.changed(name, key)}
-    names |= {name for name in previous.units if name.startswith(AGENCY_UNIT_PREFIX) and name not in keys}
+    present = set(keys) | {agency_unit(slug) for slug in kept}
+    names |= {name for name in previous.keys if name.startswith(AGENCY_UNIT_PREFIX) and name not in present}
     return {name.removeprefix(AGENCY_UNIT_PREFIX) for name in names}
 

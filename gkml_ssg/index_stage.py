@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .listing import AgencySummary
 from .manifest import Manifest, combined_key, digest
 from .progress import Progress
 from .search_index import FILTER_AGENCY_ID, build_bundle, search_records
@@ -27,7 +28,6 @@ from .search_shards import (
     plan_shards,
     shard_count,
 )
-from .listing import AgencySummary
 from .site import AgencyNode, SiteGraph
 from .write import Unit
 
@@ -78,24 +78,24 @@ def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) ->
     """Whether an edit bundle can make the search current before the shards are re-indexed: the
     previous build left a complete index with the same shards, few agencies changed, and their
     pages are a small part of the shards to re-index (otherwise indexing twice gains nothing)."""
-    listing = previous.units.get(CATALOGUE_UNIT)
     return (
         bool(plan.stale)
         and 0 < len(changed_slugs) <= EDITS_AGENCY_LIMIT
         and plan.pages(changed_slugs) * EDITS_SHARE_LIMIT <= plan.pages(_slugs(plan.stale))
-        and EDITS_UNIT not in previous.units
-        and listing is not None
-        and listing.key == digest(catalogue(plan.shards))
+        and EDITS_UNIT not in previous.keys
+        and previous.keys.get(CATALOGUE_UNIT) == digest(catalogue(plan.shards))
     )
 
 
-def edit_units(plan: IndexPlan, site: SiteGraph, previous: Manifest, changed_slugs: set[str]) -> Iterator[Unit]:
+def edit_units(
+    plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], previous: Manifest, changed_slugs: set[str]
+) -> Iterator[Unit]:
     """The first pass: the shards as the previous build left them, the changed agencies' pages in
-    an edit bundle, and a catalogue that lists it."""
+    an edit bundle, and a catalogue that lists it. `nodes` holds at least the changed agencies."""
     for shard in plan.shards:
         name = INDEX_UNIT_PREFIX + shard.name
-        yield Unit(name, previous.units[name].key, None)
-    present = _nodes(site, [slug for slug in sorted(changed_slugs) if slug in plan.agencies])
+        yield Unit(name, previous.keys[name], None)
+    present = [nodes[slug] for slug in sorted(changed_slugs) if slug in plan.agencies]
     if present:
         # Without the agency filter, these pages are not set aside with the shards' copies.
         records = [
@@ -108,16 +108,17 @@ def edit_units(plan: IndexPlan, site: SiteGraph, previous: Manifest, changed_slu
     yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
 
 
-def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterator[Unit]:
+def shard_units(plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], progress: Progress) -> Iterator[Unit]:
     """The shards and their catalogue, yielded one by one: stale shards are re-indexed one after
-    another, so that one Pagefind process runs at a time."""
+    another, so that one Pagefind process runs at a time. `nodes` holds at least the agencies of
+    the stale shards (`IndexPlan.slugs_to_index`)."""
     progress.start("索引", plan.pages(_slugs(plan.stale)))
     for shard in plan.shards:
         name, key = INDEX_UNIT_PREFIX + shard.name, plan.keys[shard.name]
         if shard not in plan.stale:
             yield Unit(name, key, None)
             continue
-        agencies = _nodes(site, shard.slugs)
+        agencies = [nodes[slug] for slug in shard.slugs]
         yield Unit(name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
         progress.advance(plan.pages(shard.slugs))
     progress.close()
@@ -127,12 +128,6 @@ def shard_units(plan: IndexPlan, site: SiteGraph, progress: Progress) -> Iterato
 
 def is_index_unit(name: str) -> bool:
     return name.startswith(INDEX_UNIT_PREFIX)
-
-
-def _nodes(site: SiteGraph, slugs: Iterable[str]) -> list[AgencyNode]:
-    """The loaded agencies of these slugs; the builder loads every agency it indexes."""
-    loaded = {agency.slug: agency for agency in site.agencies}
-    return [loaded[slug] for slug in slugs]
 
 
 def _slugs(shards: list[Shard]) -> list[str]:

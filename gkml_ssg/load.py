@@ -11,7 +11,7 @@ from pathlib import Path
 from .content_cache import ContentCache
 from .decode import INVALID, Decoder
 from .errors import ContentError, ContentInvalid
-from .manifest import digest
+from .manifest import SourceFile, digest
 from .model import Agency, SiteConfig
 from .yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
 
@@ -39,11 +39,14 @@ class Content:
     sources: dict[str, str]  # every file read (site.yml and agencies) → SHA-256 of its bytes
 
 
-def load_content(source: Path, cache: ContentCache | None = None, workers: int = 1) -> Content:
+def load_content(
+    source: Path, cache: ContentCache | None = None, workers: int = 1, only: set[str] | None = None
+) -> Content:
     """Load `source` (the content folder). Raise ContentInvalid with all errors of the run.
 
-    With a cache, files whose bytes were decoded before are not parsed again; with several
-    workers, the other files are parsed in parallel."""
+    With `only`, just the site configuration and those agency files (paths relative to `source`)
+    are read. With a cache, files whose bytes were decoded before are not parsed again; with
+    several workers, the other files are parsed in parallel."""
     errors: list[ContentError] = []
     if not source.is_dir():
         raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录")])
@@ -55,6 +58,8 @@ def load_content(source: Path, cache: ContentCache | None = None, workers: int =
     found: dict[str, Agency] = {}
     pending: list[tuple[str, bytes]] = []
     for path in _content_files(source, errors):
+        if only is not None and path.relative_to(source).as_posix() not in only:
+            continue
         read = _read_file(source, path, errors, sources)
         if read is None:
             continue
@@ -76,19 +81,27 @@ def load_content(source: Path, cache: ContentCache | None = None, workers: int =
     return Content(config, agencies, sources)
 
 
-def source_digests(source: Path) -> dict[str, str] | None:
-    """What `load_content` would read, as path → SHA-256, without parsing anything.
+def scan_sources(source: Path, known: dict[str, SourceFile]) -> dict[str, SourceFile] | None:
+    """What `load_content` would read, as path → digest, size and time, without parsing anything.
+    A file whose size and time are as `known` records is not read again.
 
     None when the folder has something the loader would reject (it will then say what)."""
     errors: list[ContentError] = []
     if not source.is_dir():
         return None
-    paths = [source / SITE_CONFIG_NAME, *_content_files(source, errors)]
+    found: dict[str, SourceFile] = {}
     try:
-        digests = {path.relative_to(source).as_posix(): digest(path.read_bytes()) for path in paths}
+        for path in [source / SITE_CONFIG_NAME, *_content_files(source, errors)]:
+            relative = path.relative_to(source).as_posix()
+            status = path.stat()
+            before = known.get(relative)
+            if before is not None and before.mtime_ns >= 0 and (before.size, before.mtime_ns) == (status.st_size, status.st_mtime_ns):
+                found[relative] = before
+            else:
+                found[relative] = SourceFile(digest(path.read_bytes()), status.st_size, status.st_mtime_ns)
     except OSError:
         return None
-    return None if errors else digests
+    return None if errors else found
 
 
 def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:

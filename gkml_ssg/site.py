@@ -24,7 +24,17 @@ from urllib.parse import urlsplit
 
 from .errors import ContentError, ContentInvalid
 from .fields import SLUG_PATTERN
-from .listing import AgencySummary, CitingLine, LawNode, LawRef, RegionGroup, cited_law, law_refs, laws_of, regions_of
+from .listing import (
+    AgencySummary,
+    CitingLine,
+    LawNode,
+    LawRef,
+    RegionGroup,
+    cited_law,
+    law_refs,
+    laws_of,
+    regions_of,
+)
 from .load import AgencySource, Content
 from .model import Category, Item, NegativeEntry, OnRequestEntry, SiteConfig
 
@@ -177,9 +187,7 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
     base_path = normalise_base_path(base_url or configured.path or "/")
 
     errors: list[ContentError] = []
-    # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
-    cited: dict[str, CitedBasis] = {}
-    agencies = tuple(_agency_node(source, errors, cited) for source in content.agencies)
+    agencies = _agency_nodes(content, errors)
     fresh = {agency.source.path: summarise(agency) for agency in agencies}
     summaries = tuple(sorted((*fresh.values(), *(s for s in kept if s.source_path not in fresh)), key=_source_order))
     _check_unique_agency_slugs(agencies, summaries, errors)
@@ -236,6 +244,21 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
         for n in range(1, len(parts) + 1)
     )
     return dataclasses.replace(site, pages=site.pages + sitemap_parts)
+
+
+def agency_nodes(content: Content) -> tuple[AgencyNode, ...]:
+    """The nodes of the agencies loaded, without the rest of the graph (for indexing them)."""
+    errors: list[ContentError] = []
+    agencies = _agency_nodes(content, errors)
+    if errors:
+        raise ContentInvalid(errors)
+    return agencies
+
+
+def _agency_nodes(content: Content, errors: list[ContentError]) -> tuple[AgencyNode, ...]:
+    # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
+    cited: dict[str, CitedBasis] = {}
+    return tuple(_agency_node(source, errors, cited) for source in content.agencies)
 
 
 def _agency_node(source: AgencySource, errors: list[ContentError], cited: dict[str, CitedBasis]) -> AgencyNode:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .manifest import MANIFEST_NAME, Manifest, UnitRecord, digest
+from .listing import AgencySummary
+from .manifest import Manifest, SourceFile, UnitRecord, digest
 
 _TEMP_SUFFIX = ".gkml-tmp"
 
@@ -94,7 +96,7 @@ class Unit:
     files: dict[str, bytes] | None
 
 
-def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, str]) -> WriteReport:
+def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, SourceFile]) -> WriteReport:
     """Write the units' changed files as one transaction and record them in the manifest."""
     with WriteTransaction(out, previous) as transaction:
         for unit in units:
@@ -106,15 +108,18 @@ class WriteTransaction:
     """Staging writes each changed file of a unit to a temporary beside its target and keeps only
     its digest, so a build holds one unit's bytes at a time, not the site's. Committing swaps the
     temporaries in and deletes what is no longer produced; leaving the `with` block without
-    committing (an error in a later stage) removes the temporaries and leaves the folder as it was."""
+    committing (an error in a later stage) removes the temporaries and leaves the folder as it was.
+
+    A unit staged without files is kept as the previous build left it; its files are not looked at."""
 
     def __init__(self, out: Path, previous: Manifest):
         out.mkdir(parents=True, exist_ok=True)
         self.out = out
         self.previous = previous
         self._folder = OutputFolder(out)
-        self._previous_outputs = previous.outputs
-        self._records: dict[str, UnitRecord] = {}
+        self._records: dict[str, UnitRecord] = {}  # the units staged with files
+        self._kept: set[str] = set()  # the units staged without
+        self._previous_outputs: dict[str, dict[str, str]] = {}  # of the units staged with files
         self._produced_by: dict[str, str] = {}
         self._temporaries: list[tuple[str, str, str]] = []  # temporary, target, output path
         self._committed = False
@@ -131,17 +136,21 @@ class WriteTransaction:
 
     def stage(self, unit: Unit) -> None:
         if unit.files is None:
-            record = self.previous.units[unit.name]
-        else:
-            record = UnitRecord(unit.key, {path: digest(data) for path, data in unit.files.items()})
+            if unit.name not in self.previous.keys:
+                raise ValueError(f"unit {unit.name} has no files and none from an earlier build")
+            self._kept.add(unit.name)
+            return
+        record = UnitRecord(unit.key, {path: digest(data) for path, data in unit.files.items()})
         self._records[unit.name] = record
+        before = self.previous.outputs([unit.name]).get(unit.name, {})
+        self._previous_outputs[unit.name] = before
         for path in record.outputs:
             if path in self._produced_by:
                 raise OutputRefused(f"“{path}”同时由 {self._produced_by[path]} 和 {unit.name} 生成")
             self._produced_by[path] = unit.name
-        for path, data in sorted((unit.files or {}).items()):
+        for path, data in sorted(unit.files.items()):
             target = self._folder.file(path)
-            if self._previous_outputs.get(path) == record.outputs[path] and os.path.isfile(target):
+            if before.get(path) == record.outputs[path] and os.path.isfile(target):
                 continue
             self._folder.make_folder(os.path.dirname(target))
             temporary = target + _TEMP_SUFFIX
@@ -149,23 +158,27 @@ class WriteTransaction:
             with open(temporary, "wb") as handle:
                 handle.write(data)
 
-    def commit(self, settings: str, sources: dict[str, str]) -> WriteReport:
+    def commit(self, settings: str, sources: dict[str, SourceFile], summaries: Iterable[AgencySummary] = ()) -> WriteReport:
         previous, out = self.previous, self.out
+        removed = sorted(set(previous.keys) - set(self._records) - self._kept)
+        before = {**self._previous_outputs, **previous.outputs(removed)}
         rewritten = {path for _, _, path in self._temporaries}
-        stale = sorted(set(self._previous_outputs) - set(self._produced_by))
+        stale = sorted({path for outputs in before.values() for path in outputs} - set(self._produced_by))
+        stale_set = set(stale)
         touched = {self._produced_by[path] for path in rewritten} | {
-            name for name, unit in previous.units.items() if set(unit.outputs) & set(stale)
+            name for name, outputs in before.items() if stale_set.intersection(outputs)
         }
         if touched:
-            # While files are swapped, the manifest marks the units being touched as unknown (no
-            # key) and lists every path they may leave behind: if this build dies now, the next one
-            # renders them again, rewrites their files and deletes what it no longer produces.
-            pending = dict(previous.units)
-            for name in touched:
-                paths = set(previous.units[name].outputs) if name in previous.units else set()
-                paths |= {path for path, unit in self._produced_by.items() if unit == name}
-                pending[name] = UnitRecord("", {path: "" for path in paths})
-            Manifest(previous.settings, previous.sources, pending).write(out)
+            # While files are swapped, the units being touched have no key and list every path
+            # they may leave behind: if this build dies now, the next one renders them again,
+            # rewrites their files and deletes what it no longer produces.
+            previous.mark_pending(
+                out,
+                {
+                    name: set(before.get(name, {})) | set(self._records[name].outputs if name in self._records else {})
+                    for name in touched
+                },
+            )
         for temporary, target, _ in self._temporaries:
             os.replace(temporary, target)
         self._committed = True
@@ -177,10 +190,12 @@ class WriteTransaction:
             target.unlink(missing_ok=True)
             _remove_empty_parents(target.parent, out)
 
-        current = Manifest(settings, sources, self._records)
-        if current != previous or not (out / MANIFEST_NAME).is_file():
-            current.write(out)
-        self.manifest = current
+        changed = {
+            name: record
+            for name, record in self._records.items()
+            if previous.keys.get(name) != record.key or before.get(name) != record.outputs
+        }
+        self.manifest = previous.record(out, settings, sources, changed, removed, summaries)
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )

@@ -7,6 +7,8 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+from gkml_ssg.manifest import MANIFEST_NAME, Manifest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -38,7 +40,19 @@ def parse_html(path: Path) -> LinkCollector:
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of a built site and, in place of the manifest's database file (whose bytes
+    depend on the order rows were written), what the manifest records."""
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    if files.pop(MANIFEST_NAME, None) is not None:
+        files[MANIFEST_NAME] = repr(manifest_contents(root)).encode()
+    return files
+
+
+def manifest_contents(root: Path) -> tuple:
+    manifest = Manifest.read(root)
+    summaries = {path: summary.to_row() for path, summary in sorted(manifest.summaries().items())}
+    outputs = manifest.outputs(manifest.keys)
+    return manifest.settings, sorted(manifest.digests.items()), sorted(manifest.keys.items()), sorted(outputs.items()), summaries
 
 
 def resolve_internal(out: Path, base_path: str, link: str) -> Path | None:

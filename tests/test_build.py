@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
+import sqlite3
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -13,10 +13,10 @@ import pytest
 from conftest import AGENCY_YML, REPO
 from helpers import tree_bytes
 
+from gkml_ssg import write as write_module
 from gkml_ssg.builder import BuildOptions, build
 from gkml_ssg.errors import ContentInvalid
 from gkml_ssg.manifest import MANIFEST_NAME, Manifest
-from gkml_ssg import write as write_module
 from gkml_ssg.write import OutputRefused, Unit, output_path, write_site
 
 
@@ -123,9 +123,9 @@ def test_a_tampered_manifest_deletes_nothing_outside(tmp_path):
     victim = tmp_path / "victim.txt"
     victim.write_text("safe", encoding="utf-8")
     write_site(out, Manifest(), [Unit("site", "k", {"index.html": b"x"})], "s", {})
-    tampered = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-    tampered["units"]["site"]["outputs"]["../victim.txt"] = "0"
-    (out / MANIFEST_NAME).write_text(json.dumps(tampered), encoding="utf-8")
+    with sqlite3.connect(out / MANIFEST_NAME) as connection:
+        connection.execute("""UPDATE units SET outputs = '{"../victim.txt": "0", "index.html": "0"}' WHERE name = 'site'""")
+    connection.close()
     write_site(out, Manifest.read(out), [Unit("site", "k2", {"index.html": b"y"})], "s", {})
     assert victim.read_text(encoding="utf-8") == "safe"
     assert (out / "index.html").read_bytes() == b"y"
