@@ -29,6 +29,7 @@ from .manifest import (
     digest,
     folder_key,
 )
+from .pagefind_service import PagefindService
 from .parallel_render import (
     AGENCY_UNIT_PREFIX,
     agency_unit,
@@ -39,6 +40,7 @@ from .parallel_render import (
 )
 from .progress import NoProgress, Progress
 from .render import Renderer
+from .search_index import warm_up
 from .search_shards import SHARD_PAGE_TARGET
 from .site import AgencyNode, agency_nodes, assemble, listing_inputs
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder
@@ -132,90 +134,98 @@ def build(
         pages = sum(count for name, count in previous.files.items() if _is_page_unit(name))
         return BuildReport(pages, 0, WriteReport(0, sum(previous.files.values()), 0), seconds)
 
-    cache = ContentCache(options.cache) if options.cache else None
-    with _collector_for_a_build() as loaded:
-        kept = _unchanged_summaries(previous, scanned, settings) if scanned is not None else {}
-        only = set(scanned) - set(kept) if kept and scanned is not None else None
-        content = load_content(options.source, cache, options.workers, only)
-        if content.sources[SITE_CONFIG_NAME] != digests.get(SITE_CONFIG_NAME):
-            # the scan failed, or site.yml changed since: every page depends on it
-            settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
-            if kept:
-                kept, content = {}, load_content(options.source, cache, options.workers)
-        sources = _sources_read(scanned or {}, content.sources)
-        lap("加载")
-        site = assemble(content, options.base_url, tuple(kept.values()))
-        lap("页面图")
-        loaded()
+    # An edit's search bundle is the next thing to wait for: Pagefind loads its language data
+    # meanwhile, on the other core.
+    with _warm_pagefind(options.search_index and CATALOGUE_UNIT in previous.keys) as pagefind:
+        cache = ContentCache(options.cache) if options.cache else None
+        with _collector_for_a_build() as loaded:
+            kept = _unchanged_summaries(previous, scanned, settings) if scanned is not None else {}
+            only = set(scanned) - set(kept) - {SITE_CONFIG_NAME} if kept and scanned is not None else None
+            content = load_content(options.source, cache, options.workers, only)
+            if content.sources[SITE_CONFIG_NAME] != digests.get(SITE_CONFIG_NAME):
+                # the scan failed, or site.yml changed since: every page depends on it
+                settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
+                if kept:
+                    kept, content = {}, load_content(options.source, cache, options.workers)
+            sources = _sources_read(scanned or {}, content.sources)
+            lap("加载")
+            site = assemble(content, options.base_url, tuple(kept.values()))
+            lap("页面图")
+            loaded()
 
-        renderer = Renderer(options.templates, {name: digest(data)[:10] for name, data in assets.items()})
-        keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest) for a in site.agencies}
-        keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
-        named = work_units(site)
-        chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
-        rendered = 0
-        edits_first = False
-        with WriteTransaction(options.out, previous) as transaction:
-            # Each unit's files go to temporaries as soon as they are rendered, so that memory holds
-            # one unit's bytes at a time; the swap happens once every stage has succeeded.
-            progress.start("渲染", sum(len(named[i][1]) for i in chosen))
-            renders = zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True)
-            to_render = set(chosen)
-            for index, (name, _) in enumerate(named):
-                files = None
-                if index in to_render:
-                    rendered_index, files = next(renders)
-                    assert rendered_index == index
-                transaction.stage(Unit(name, keys[name], files))
-                if files is not None:
-                    rendered += len(files)
-                    progress.advance(len(files))
-            # Run the generator to its end: that shuts its worker processes down now, not when it is
-            # collected (at 2,500 agencies they held 0.7 GB through the index stage).
-            assert next(renders, None) is None
-            progress.close()
-            for summary in kept.values():
-                name = agency_unit(summary.slug)
-                transaction.stage(Unit(name, previous.keys[name], None))
-            transaction.stage(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
-            lap("渲染")
-            if options.search_index:
-                index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
-                plan = plan_index(site, previous, index_settings, options.shard_pages)
-                changed = _changed_agencies(previous, keys, {s.slug for s in kept.values()})
-                edits_first = edits_apply(plan, previous, changed)
-                nodes = {agency.slug: agency for agency in site.agencies}
-                if edits_first:
-                    units = edit_units(plan, site, nodes, previous, changed)
-                else:
-                    nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
-                    units = shard_units(plan, site, nodes, progress)
-                for unit in units:
+            renderer = Renderer(
+                options.templates,
+                {name: digest(data)[:10] for name, data in assets.items()},
+                # compiled code depends on gkml's Environment options as well as on the templates
+                options.cache / f"templates-{code_version()[:16]}" if options.cache else None,
+            )
+            keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest) for a in site.agencies}
+            keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
+            named = work_units(site)
+            chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
+            rendered = 0
+            edits_first = False
+            with WriteTransaction(options.out, previous) as transaction:
+                # Each unit's files go to temporaries as soon as they are rendered, so that memory holds
+                # one unit's bytes at a time; the swap happens once every stage has succeeded.
+                progress.start("渲染", sum(len(named[i][1]) for i in chosen))
+                renders = zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True)
+                to_render = set(chosen)
+                for index, (name, _) in enumerate(named):
+                    files = None
+                    if index in to_render:
+                        rendered_index, files = next(renders)
+                        assert rendered_index == index
+                    transaction.stage(Unit(name, keys[name], files))
+                    if files is not None:
+                        rendered += len(files)
+                        progress.advance(len(files))
+                # Run the generator to its end: that shuts its worker processes down now, not when it is
+                # collected (at 2,500 agencies they held 0.7 GB through the index stage).
+                assert next(renders, None) is None
+                progress.close()
+                for summary in kept.values():
+                    name = agency_unit(summary.slug)
+                    transaction.stage(Unit(name, previous.keys[name], None))
+                transaction.stage(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
+                lap("渲染")
+                if options.search_index:
+                    index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
+                    plan = plan_index(site, previous, index_settings, options.shard_pages)
+                    changed = _changed_agencies(previous, keys, {s.slug for s in kept.values()})
+                    edits_first = edits_apply(plan, previous, changed)
+                    nodes = {agency.slug: agency for agency in site.agencies}
+                    if edits_first:
+                        units = edit_units(plan, site, nodes, previous, changed, pagefind)
+                    else:
+                        nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
+                        units = shard_units(plan, site, nodes, progress)
+                    for unit in units:
+                        transaction.stage(unit)
+                    lap("编辑索引" if edits_first else "索引")
+                report = transaction.commit(settings, sources, site.summaries)
+                written = transaction.manifest
+            lap("写入")
+            if not edits_first:
+                return BuildReport(site.page_count, rendered, report, seconds)
+
+            # The site and its search are current. Now re-index the edited agencies' shards and drop the
+            # edit bundle, leaving what a fresh build would.
+            current_after = sum(seconds.values())
+            if on_current is not None:
+                on_current(current_after)
+            nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
+            with WriteTransaction(options.out, written) as transaction:
+                for name, key in written.keys.items():
+                    if not is_index_unit(name):
+                        transaction.stage(Unit(name, key, None))
+                for unit in shard_units(plan, site, nodes, progress):
                     transaction.stage(unit)
-                lap("编辑索引" if edits_first else "索引")
-            report = transaction.commit(settings, sources, site.summaries)
-            written = transaction.manifest
-        lap("写入")
-        if not edits_first:
-            return BuildReport(site.page_count, rendered, report, seconds)
-
-        # The site and its search are current. Now re-index the edited agencies' shards and drop the
-        # edit bundle, leaving what a fresh build would.
-        current_after = sum(seconds.values())
-        if on_current is not None:
-            on_current(current_after)
-        nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
-        with WriteTransaction(options.out, written) as transaction:
-            for name, key in written.keys.items():
-                if not is_index_unit(name):
-                    transaction.stage(Unit(name, key, None))
-            for unit in shard_units(plan, site, nodes, progress):
-                transaction.stage(unit)
-            lap("分片索引")
-            settled = transaction.commit(settings, sources)
-        lap("收尾写入")
-        both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
-        return BuildReport(site.page_count, rendered, both, seconds, current_after)
+                lap("分片索引")
+                settled = transaction.commit(settings, sources)
+            lap("收尾写入")
+            both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
+            return BuildReport(site.page_count, rendered, both, seconds, current_after)
 
 
 def agency_key(settings: str, source_path: str, source_digest: str) -> str:
@@ -257,6 +267,16 @@ def _load_agencies(
         return {}
     content = load_content(options.source, cache, options.workers, paths)
     return {agency.slug: agency for agency in agency_nodes(content)}
+
+
+@contextlib.contextmanager
+def _warm_pagefind(wanted: bool) -> Iterator[PagefindService | None]:
+    if not wanted:
+        yield None
+        return
+    with PagefindService() as service:
+        warm_up(service)
+        yield service
 
 
 @contextlib.contextmanager

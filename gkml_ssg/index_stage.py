@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .listing import AgencySummary
 from .manifest import Manifest, combined_key, digest
+from .pagefind_service import PagefindService
 from .progress import Progress
 from .search_index import FILTER_AGENCY_ID, build_bundle, search_records
 from .search_shards import (
@@ -88,10 +89,16 @@ def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) ->
 
 
 def edit_units(
-    plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], previous: Manifest, changed_slugs: set[str]
+    plan: IndexPlan,
+    site: SiteGraph,
+    nodes: dict[str, AgencyNode],
+    previous: Manifest,
+    changed_slugs: set[str],
+    service: PagefindService | None = None,
 ) -> Iterator[Unit]:
     """The first pass: the shards as the previous build left them, the changed agencies' pages in
-    an edit bundle, and a catalogue that lists it. `nodes` holds at least the changed agencies."""
+    an edit bundle, and a catalogue that lists it. `nodes` holds at least the changed agencies;
+    `service` is a Pagefind service to use (one started early and warmed up)."""
     for shard in plan.shards:
         name = INDEX_UNIT_PREFIX + shard.name
         yield Unit(name, previous.keys[name], None)
@@ -102,7 +109,7 @@ def edit_units(
             dataclasses.replace(record, filters={k: v for k, v in record.filters.items() if k != FILTER_AGENCY_ID})
             for record in search_records(site, present)
         ]
-        bundle = build_bundle(records, f"{BUNDLE_FOLDER}/{EDITS_NAME}", with_runtime=False)
+        bundle = build_bundle(records, f"{BUNDLE_FOLDER}/{EDITS_NAME}", with_runtime=False, service=service)
         yield Unit(EDITS_UNIT, combined_key(*sorted(bundle)), bundle)
     listing = catalogue(plan.shards, replaced=sorted(changed_slugs), edits=bool(present))
     yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})

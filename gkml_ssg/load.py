@@ -57,10 +57,9 @@ def load_content(
         config = _decode_file(*read, SiteConfig, errors)
     found: dict[str, Agency] = {}
     pending: list[tuple[str, bytes]] = []
-    for path in _content_files(source, errors):
-        if only is not None and path.relative_to(source).as_posix() not in only:
-            continue
-        read = _read_file(source, path, errors, sources)
+    # `only` comes from a scan that has already checked the folder (`scan_sources`)
+    for relative in _content_files(source, errors) if only is None else sorted(only):
+        read = _read_file(source, source / relative, errors, sources)
         if read is None:
             continue
         cached = cache.get(sources[read[0]]) if cache is not None else None
@@ -91,8 +90,8 @@ def scan_sources(source: Path, known: dict[str, SourceFile]) -> dict[str, Source
         return None
     found: dict[str, SourceFile] = {}
     try:
-        for path in [source / SITE_CONFIG_NAME, *_content_files(source, errors)]:
-            relative = path.relative_to(source).as_posix()
+        for relative in [SITE_CONFIG_NAME, *_content_files(source, errors)]:
+            path = source / relative
             status = path.stat()
             before = known.get(relative)
             if before is not None and before.mtime_ns >= 0 and (before.size, before.mtime_ns) == (status.st_size, status.st_mtime_ns):
@@ -104,27 +103,29 @@ def scan_sources(source: Path, known: dict[str, SourceFile]) -> dict[str, Source
     return None if errors else found
 
 
-def _content_files(source: Path, errors: list[ContentError]) -> list[Path]:
-    """Every agency file under `source`, refusing symlinks (they could pull in files from anywhere)."""
-    found = []
-    for directory, subdirs, files in os.walk(source, followlinks=False):
-        base = Path(directory)
-        for name in sorted(subdirs + files):
-            path = base / name
-            relative = path.relative_to(source).as_posix()
-            if path.is_symlink():
+def _content_files(source: Path, errors: list[ContentError]) -> list[str]:
+    """Every agency file under `source`, relative to it, refusing symlinks (they could pull in
+    files from anywhere). Directory entries carry their type, so this needs no call per file."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_symlink():
                 errors.append(
                     ContentError(relative, "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接")
                 )
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and not (base / d).is_symlink())
-        for name in sorted(files):
-            path = base / name
-            if name.startswith(".") or path.is_symlink() or not name.endswith(CONTENT_SUFFIXES):
+            elif entry.name.startswith("."):
                 continue
-            if base == source and name == SITE_CONFIG_NAME:
-                continue
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(source).as_posix())
+            elif entry.is_dir():
+                walk(entry.path, relative + "/")
+            elif entry.name.endswith(CONTENT_SUFFIXES) and relative != SITE_CONFIG_NAME:
+                found.append(relative)
+
+    walk(str(source), "")
+    return sorted(found)
 
 
 def _read_file(source: Path, path: Path, errors: list[ContentError], sources: dict[str, str]) -> tuple[str, bytes] | None:

@@ -30,10 +30,17 @@ TEMPLATE_OF = {
 class Renderer:
     """Holds the template environment; `render` keeps no state between pages."""
 
-    def __init__(self, templates: Path, asset_versions: dict[str, str]):
+    def __init__(self, templates: Path, asset_versions: dict[str, str], compiled: Path | None = None):
+        """`compiled`: a folder where compiled templates are kept between builds (compiling them
+        takes longer than rendering an agency's pages)."""
         self.templates = templates
+        bytecode_cache = None
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(templates),
+            bytecode_cache=bytecode_cache,
             autoescape=True,  # every template, whatever its extension
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

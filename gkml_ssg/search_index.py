@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -19,6 +20,7 @@ from .search_text import indexed_content, page_text
 from .site import KIND_LABELS, AgencyNode, EntryNode, SiteGraph
 
 LANGUAGE = "zh-cn"
+_INDEX_CONFIG = {"force_language": LANGUAGE}
 AGENCY_KIND_LABEL = "机构"
 # Pagefind's own UI kits are not used: the search page has its own script.
 _UNUSED_BUNDLE_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
@@ -135,13 +137,22 @@ def search_records(site: SiteGraph, agencies: Iterable[AgencyNode] | None = None
     return records
 
 
-def build_bundle(records: list[SearchRecord], folder: str, with_runtime: bool) -> dict[str, bytes]:
-    """Run Pagefind over the records; return the bundle's files keyed by their path in the site,
-    under `folder`. Without the runtime, the bundle is only data for another bundle's runtime."""
-    with PagefindService() as service:
-        index = service.new_index({"force_language": LANGUAGE})
-        service.add_records(index, LANGUAGE, records)
-        bundle = service.get_files(index)
+def warm_up(service: PagefindService) -> None:
+    """Have the service load its Chinese language data now (see `PagefindService.warm_up`)."""
+    record = SearchRecord("/", "政务公开", "政务公开", "政务公开目录")
+    service.warm_up(_INDEX_CONFIG, LANGUAGE, record)
+
+
+def build_bundle(
+    records: list[SearchRecord], folder: str, with_runtime: bool, service: PagefindService | None = None
+) -> dict[str, bytes]:
+    """Run Pagefind over the records (in `service`, or a service of its own); return the bundle's
+    files keyed by their path in the site, under `folder`. Without the runtime, the bundle is only
+    data for another bundle's runtime."""
+    with contextlib.nullcontext(service) if service is not None else PagefindService() as running:
+        index = running.new_index(_INDEX_CONFIG)
+        running.add_records(index, LANGUAGE, records)
+        bundle = running.get_files(index)
     unused = _UNUSED_BUNDLE_FILES if with_runtime else _UNUSED_BUNDLE_FILES + _RUNTIME_FILES
     files = {
         f"{folder}/{path}": data
