@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import REPO
@@ -14,6 +15,7 @@ from helpers import search_site, tree_bytes
 
 from gkml_ssg import builder
 from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.errors import ContentInvalid
 from gkml_ssg.load import load_content
 from gkml_ssg.search_index import search_records
 from gkml_ssg.search_shards import SHARD_PAGE_TARGET, shard_count, shard_number
@@ -175,3 +177,66 @@ def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, m
     assert report.current_after is not None and report.current_after < sum(report.seconds.values())
     assert search_site(out, ["再次修订的标题"])["再次修订的标题"]
     check_against_fresh(tmp_path, source, templates, out, "edit bundle then shards", SHARD_PAGE_TARGET)
+
+
+def test_an_edit_reads_and_decodes_only_the_edited_file(project, monkeypatch):
+    """Without a content cache, the other agencies enter the lists from the summaries the manifest
+    keeps: their files are neither read nor parsed, and a file only touched is read, not parsed."""
+    from conftest import AGENCY_YML
+
+    from gkml_ssg import load as load_module
+
+    for name in ("a/x.yml", "b/y.yml", "c/z.yml"):
+        project.write(name, AGENCY_YML.replace("名称: ", f"名称: {name[0]}", 1))
+    options = BuildOptions(source=project.content, out=project.out, search_index=False, workers=1)
+    build(options)
+    read, parsed = [], []
+    real_read, real_parse = load_module.Path.read_bytes, load_module.parse
+    content = project.content.resolve()
+
+    def reading(path):
+        if path.resolve().is_relative_to(content):
+            read.append(path.name)
+        return real_read(path)
+
+    monkeypatch.setattr(load_module.Path, "read_bytes", reading)
+    monkeypatch.setattr(load_module, "parse", lambda text: parsed.append(text) or real_parse(text))
+    old = time.time() - 60  # as if written a minute ago: sizes and times recorded now can be trusted
+    for path in project.content.rglob("*.yml"):
+        os.utime(path, (old, old))
+    build(options)  # records the trusted times; nothing else to do
+    read.clear(), parsed.clear()
+
+    edited = project.write("b/y.yml", AGENCY_YML.replace("名称: ", "名称: 新", 1))
+    report = build(options)
+    assert set(read) == {"site.yml", "y.yml"} and len(parsed) == 2  # the scan hashes y.yml, the loader reads it
+    assert 0 < report.rendered < report.pages
+    check_identical_to_fresh(project, "edit")
+
+    read.clear(), parsed.clear()
+    os.utime(project.content / "a/x.yml")  # touched, not changed
+    report = build(options)
+    # x.yml is read to see that its bytes are the same; so is y.yml, recorded within 2 s of its
+    # writing (a file can change again within the same clock tick, unseen by its time)
+    assert sorted(read) == ["x.yml", "y.yml"] and parsed == []
+    assert (report.rendered, report.write.written, report.write.deleted) == (0, 0, 0)
+    assert edited.exists()
+
+
+def test_a_new_file_taking_a_kept_agencys_slug_is_refused(project):
+    from conftest import AGENCY_YML
+
+    project.write("b/y.yml", AGENCY_YML + "网址标识: same\n")
+    options = BuildOptions(source=project.content, out=project.out, search_index=False, workers=1)
+    build(options)
+    project.write("a/x.yml", AGENCY_YML + "网址标识: same\n")
+    with pytest.raises(ContentInvalid) as caught:
+        build(options)
+    messages = [error.format() for error in caught.value.errors]
+    assert len(messages) == 1 and messages[0].startswith("a/x.yml:1:1: 字段“网址标识”：网址标识“same”与 b/y.yml 重复"), messages
+
+
+def check_identical_to_fresh(project, step):
+    fresh = project.root / f"fresh-{step}"
+    build(BuildOptions(source=project.content, out=fresh, search_index=False, workers=1))
+    assert tree_bytes(project.out) == tree_bytes(fresh), step
