@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import pickle
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -24,8 +25,7 @@ LAW_PAGE_LIMIT = 2_000
 CitingLine = tuple[str, str, str, str]
 
 
-@dataclass(frozen=True)
-class LawRef:
+class LawRef(NamedTuple):
     """A law or regulation as the legal-basis index lists it."""
 
     key: str  # the normalised cited title, or the whole citation when it has no 《title》
@@ -45,13 +45,29 @@ def law_refs(citation: str) -> list[LawRef]:
     return [LawRef(t, True) for t in dict.fromkeys(titles)] or [LawRef(citation_key(citation), False)]
 
 
-@dataclass(frozen=True)
-class CitedLaw:
-    """One agency's citations of one law, in page order, and a hash of them."""
+class CitedLaw(NamedTuple):
+    """One agency's citations of one law: how many, a hash of them, how often each wording is
+    used, and the lines themselves, packed. A build after an edit reads every agency's summary
+    but unpacks the lines of only the laws whose pages it renders."""
 
     ref: LawRef
-    lines: tuple[CitingLine, ...]
+    count: int
     digest: str
+    wordings: tuple[tuple[str, int], ...]
+    packed_lines: bytes
+
+    @property
+    def lines(self) -> tuple[CitingLine, ...]:
+        return pickle.loads(self.packed_lines)
+
+
+def cited_law(ref: LawRef, lines: list[CitingLine]) -> CitedLaw:
+    text = "\n".join("|".join(line) for line in lines)
+    wordings: dict[str, int] = {}
+    for line in lines:
+        wordings[line[3]] = wordings.get(line[3], 0) + 1
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return CitedLaw(ref, len(lines), digest, tuple(wordings.items()), _pack(tuple(lines)))
 
 
 @dataclass(frozen=True)
@@ -67,30 +83,38 @@ class AgencySummary:
     item_count: int
     on_request_count: int
     negative_count: int
-    entry_paths: tuple[str, ...]  # its entries' pages, in page-graph order
+    page_count: int  # its page and its entries'
+    paths_digest: str  # a hash of its entries' pages' addresses, in order
+    packed_paths: bytes  # those addresses (see `entry_paths`)
     laws: tuple[CitedLaw, ...]  # in the order its entries first cite them
 
     @property
-    def page_count(self) -> int:
-        return 1 + len(self.entry_paths)
+    def entry_paths(self) -> tuple[str, ...]:
+        """Its entries' pages, in page-graph order."""
+        return pickle.loads(self.packed_paths)
 
     def to_row(self) -> tuple:
-        """Plain tuples and strings, for the build state: quick to pickle and to read back."""
-        laws = tuple((law.ref.key, law.ref.titled, law.lines, law.digest) for law in self.laws)
+        """Plain tuples, strings and bytes, for the manifest: quick to pickle and to read back."""
+        laws = tuple((law.ref.key, law.ref.titled, *law[1:]) for law in self.laws)
         return (
             self.source_path, self.source_digest, self.slug, self.path, self.name, self.province, self.city,
-            self.county, self.item_count, self.on_request_count, self.negative_count, self.entry_paths, laws,
+            self.county, self.item_count, self.on_request_count, self.negative_count, self.page_count,
+            self.paths_digest, self.packed_paths, laws,
         )  # fmt: skip
 
     @classmethod
     def from_row(cls, row: tuple) -> AgencySummary:
         *fields, laws = row
-        return cls(*fields, tuple(CitedLaw(LawRef(key, titled), lines, digest) for key, titled, lines, digest in laws))
+        return cls(*fields, tuple(CitedLaw(LawRef(key, titled), *rest) for key, titled, *rest in laws))
 
 
-def cited_law(ref: LawRef, lines: list[CitingLine]) -> CitedLaw:
-    text = "\n".join("|".join(line) for line in lines)
-    return CitedLaw(ref, tuple(lines), hashlib.sha256(text.encode("utf-8")).hexdigest())
+def entry_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:
+    """`page_count`, `paths_digest` and `packed_paths` of an agency whose entries have these pages."""
+    return 1 + len(paths), hashlib.sha256("\n".join(paths).encode("utf-8")).hexdigest(), _pack(paths)
+
+
+def _pack(value: tuple) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class CitingEntry(NamedTuple):
@@ -125,7 +149,7 @@ class LawNode:
 
     @functools.cached_property
     def citation_count(self) -> int:
-        return sum(len(cited.lines) for _, cited in self.citing)
+        return sum(cited.count for _, cited in self.citing)
 
     @property
     def citations(self) -> list[CitingEntry]:
@@ -136,21 +160,30 @@ class LawNode:
         """A law cited more often than this lists its entries on one page per province."""
         return self.citation_count > LAW_PAGE_LIMIT
 
+    @functools.cached_property
+    def _by_province(self) -> dict[str, list[tuple[AgencySummary, CitedLaw]]]:
+        grouped: dict[str, list[tuple[AgencySummary, CitedLaw]]] = {}
+        for agency, cited in self.citing:
+            grouped.setdefault(agency.province, []).append((agency, cited))
+        return grouped
+
+    def _citing_in(self, province: str | None) -> list[tuple[AgencySummary, CitedLaw]] | tuple:
+        return self.citing if province is None else self._by_province.get(province, [])
+
     def by_agency(self, province: str | None = None) -> list[tuple[AgencySummary, list[CitingEntry]]]:
         """The citing entries grouped by agency (of one province, if given), in page-graph order."""
-        return [
-            (agency, [CitingEntry(*line) for line in cited.lines])
-            for agency, cited in self.citing
-            if province is None or agency.province == province
-        ]
+        return [(agency, [CitingEntry(*line) for line in cited.lines]) for agency, cited in self._citing_in(province)]
 
     def provinces(self) -> list[tuple[str, str, int, int]]:
         """(province, its page's path, agencies, entries) for each province with citing entries."""
-        counts: dict[str, tuple[int, int]] = {}
-        for agency, cited in self.citing:
-            agencies, entries = counts.get(agency.province, (0, 0))
-            counts[agency.province] = (agencies + 1, entries + len(cited.lines))
-        return [(p, self.province_path(p), a, n) for p, (a, n) in sorted(counts.items())]
+        return self._provinces
+
+    @functools.cached_property
+    def _provinces(self) -> list[tuple[str, str, int, int]]:
+        return [
+            (province, self.province_path(province), len(found), sum(cited.count for _, cited in found))
+            for province, found in sorted(self._by_province.items())
+        ]
 
     def province_path(self, province: str) -> str:
         return f"{self.path}{hashlib.sha1(province.encode()).hexdigest()[:8]}/"
@@ -158,18 +191,14 @@ class LawNode:
     def citing_inputs(self, province: str | None = None) -> list[str]:
         """What its page (or one province's page) shows of the citing entries, agency by agency:
         each agency's address and name and a hash of its citing lines."""
-        return [
-            f"{agency.path}|{agency.name}|{agency.province}|{cited.digest}"
-            for agency, cited in self.citing
-            if province is None or agency.province == province
-        ]
+        return [f"{agency.path}|{agency.name}|{cited.digest}" for agency, cited in self._citing_in(province)]
 
     def wordings(self) -> list[tuple[str, int]]:
         """Each distinct wording of the citation in the catalogues, with how often it is used."""
         counts: dict[str, int] = {}
         for _, cited in self.citing:
-            for line in cited.lines:
-                counts[line[3]] = counts.get(line[3], 0) + 1
+            for text, count in cited.wordings:
+                counts[text] = counts.get(text, 0) + count
         return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
 
 

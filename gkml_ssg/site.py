@@ -31,6 +31,7 @@ from .listing import (
     LawRef,
     RegionGroup,
     cited_law,
+    entry_paths_fields,
     law_refs,
     laws_of,
     regions_of,
@@ -361,6 +362,7 @@ def summarise(agency: AgencyNode) -> AgencySummary:
     counts = {kind: 0 for kind in _SEGMENTS}
     for entry in agency.entries:
         counts[entry.kind] += 1
+    page_count, paths_digest, packed_paths = entry_paths_fields(tuple(entry.path for entry in agency.entries))
     return AgencySummary(
         source_path=agency.source.path,
         source_digest=agency.source.digest,
@@ -373,7 +375,9 @@ def summarise(agency: AgencyNode) -> AgencySummary:
         item_count=counts[PageKind.ITEM],
         on_request_count=counts[PageKind.ON_REQUEST],
         negative_count=counts[PageKind.NEGATIVE],
-        entry_paths=tuple(entry.path for entry in agency.entries),
+        page_count=page_count,
+        paths_digest=paths_digest,
+        packed_paths=packed_paths,
         laws=tuple(cited_law(ref, found) for ref, found in lines.items()),
     )
 
@@ -402,8 +406,11 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
             return own + [header, repr(law.wordings()), repr(law.provinces())]
         return own + [header, *law.citing_inputs()]
     if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
-        parts = site.sitemap_parts()
-        return own + [str(len(parts)), *("\n".join(part) for part in parts)]
+        # the addresses listed, in order: those of the lists, and a hash of each agency's
+        return own + [
+            *(p.path for p in site.pages if p.agency is None and _in_sitemap(p)),
+            *(f"{s.path}|{s.page_count}|{s.paths_digest}" for s in site.summaries),
+        ]
     if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
         return own
     raise ValueError(f"{kind} is an agency's page, not a listing")
