@@ -151,7 +151,14 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=250, help="size of the synthetic corpus (default 250)")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "gkml-search-quality")
     parser.add_argument("--skip-plain", action="store_true", help="do not index with plain `pagefind --site`")
+    parser.add_argument("--built", type=Path, nargs=2, metavar=("SOURCE", "SITE"),
+                        help="only score SITE, already built by gkml from the content folder SOURCE")
     args = parser.parse_args()
+    if args.built:
+        source, site = args.built
+        result = score(f"{site}: gkml search", search_records(assemble(load_content(source, workers=2))), site, QUERIES)
+        print(f"first query transfers {result['first_query_bytes'] / 1e3:.0f} kB in {result['first_query_requests']} files")
+        return
     args.work.mkdir(parents=True, exist_ok=True)
     evaluate("seeds", REPO / "content", args.work, args.skip_plain)
     corpus = args.work / f"corpus-{args.agencies}"

@@ -203,7 +203,8 @@ def build(
                     for unit in units:
                         transaction.stage(unit)
                     lap("编辑索引" if edits_first else "索引")
-                report = transaction.commit(settings, sources, site.summaries)
+                # every agency was loaded unless some were kept: their summaries replace all others
+                report = transaction.commit(settings, sources, site.summaries, every_summary=not kept)
                 written = transaction.manifest
             lap("写入")
             if not edits_first:

@@ -88,12 +88,16 @@ class Manifest:
         return found
 
     def summaries(self) -> dict[str, AgencySummary]:
-        """Every agency summary kept, by source path."""
+        """Every agency summary kept, by source path; none if any cannot be read back (the build
+        then loads every agency)."""
         if self.folder is None:
             return {}
         with _connect(self.folder) as connection:
             rows = connection.execute("SELECT summary FROM summaries").fetchall()
-        found = (AgencySummary.from_row(pickle.loads(row)) for (row,) in rows)
+        try:
+            found = [AgencySummary.from_row(pickle.loads(row)) for (row,) in rows]
+        except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError, ImportError):
+            return {}
         return {summary.source_path: summary for summary in found}
 
     @classmethod
@@ -138,17 +142,24 @@ class Manifest:
         units: dict[str, UnitRecord],
         removed: Iterable[str],
         summaries: Iterable[AgencySummary],
+        every_summary: bool = False,
     ) -> Manifest:
         """After the swap: the units (re)built and removed, the sources read and the summaries
-        made, in one transaction. Returns the manifest as it now is."""
+        made, in one transaction. With `every_summary`, `summaries` are all the agencies' and
+        replace whatever was kept. Returns the manifest as it now is."""
         trusted = _trusted(sources)
         removed = set(removed)
-        kept = self.summaries_digests() if self.folder else {}
+        # Summaries are made by gkml's code, which is part of the settings: when they change, every
+        # summary is replaced.
+        every_summary = every_summary or settings != self.settings
+        kept = self.summaries_digests() if self.folder and not every_summary else {}
         fresh = [s for s in summaries if kept.get(s.source_path) != s.source_digest]
         gone = [path for path in kept if path not in sources]
         with _connect(out, create=True) as connection:
             self._claim(connection)
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('settings', ?)", (settings,))
+            if every_summary:
+                connection.execute("DELETE FROM summaries")
             if trusted != self.sources:
                 connection.execute("DELETE FROM sources")
                 connection.executemany(

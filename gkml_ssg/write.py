@@ -158,7 +158,15 @@ class WriteTransaction:
             with open(temporary, "wb") as handle:
                 handle.write(data)
 
-    def commit(self, settings: str, sources: dict[str, SourceFile], summaries: Iterable[AgencySummary] = ()) -> WriteReport:
+    def commit(
+        self,
+        settings: str,
+        sources: dict[str, SourceFile],
+        summaries: Iterable[AgencySummary] = (),
+        every_summary: bool = False,
+    ) -> WriteReport:
+        """Swap the staged files in and record them; `summaries` (all of them, with
+        `every_summary`) are kept in the manifest."""
         previous, out = self.previous, self.out
         removed = sorted(set(previous.keys) - set(self._records) - self._kept)
         before = {**self._previous_outputs, **previous.outputs(removed)}
@@ -195,7 +203,7 @@ class WriteTransaction:
             for name, record in self._records.items()
             if previous.keys.get(name) != record.key or before.get(name) != record.outputs
         }
-        self.manifest = previous.record(out, settings, sources, changed, removed, summaries)
+        self.manifest = previous.record(out, settings, sources, changed, removed, summaries, every_summary)
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )

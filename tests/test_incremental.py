@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -240,3 +242,22 @@ def check_identical_to_fresh(project, step):
     fresh = project.root / f"fresh-{step}"
     build(BuildOptions(source=project.content, out=fresh, search_index=False, workers=1))
     assert tree_bytes(project.out) == tree_bytes(fresh), step
+
+
+def test_summaries_from_another_version_are_not_used(project):
+    """A summary the code cannot read back (an older gkml's, or a damaged one) makes the build load
+    every agency; one from another version of gkml is replaced when the settings change."""
+    from conftest import AGENCY_YML
+
+    from gkml_ssg.manifest import MANIFEST_NAME
+
+    for name in ("a/x.yml", "b/y.yml"):
+        project.write(name, AGENCY_YML.replace("名称: ", f"名称: {name[0]}", 1))
+    options = BuildOptions(source=project.content, out=project.out, search_index=False, workers=1)
+    build(options)
+    with sqlite3.connect(project.out / MANIFEST_NAME) as connection:
+        connection.execute("UPDATE summaries SET summary = ?", (pickle.dumps(("an", "older", "shape")),))
+    connection.close()
+    project.write("b/y.yml", AGENCY_YML.replace("名称: ", "名称: 新", 1))
+    build(options)
+    check_identical_to_fresh(project, "older summaries")
