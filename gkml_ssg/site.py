@@ -237,12 +237,14 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
         laws=laws,
         pages=tuple(pages),
     )
-    parts = site.sitemap_parts()
-    if len(parts) == 1:
+    # counted, not listed: listing would unpack every agency's page addresses
+    listed = sum(1 for page in pages if _in_sitemap(page)) + sum(s.page_count for s in kept if s.source_path not in fresh)
+    part_count = -(-listed // SITEMAP_LIMIT)
+    if part_count <= 1:
         return site
     sitemap_parts = tuple(
         Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"sitemaps/{n}.xml", f"站点地图 {n}", part=n)
-        for n in range(1, len(parts) + 1)
+        for n in range(1, part_count + 1)
     )
     return dataclasses.replace(site, pages=site.pages + sitemap_parts)
 
