@@ -50,11 +50,16 @@ class CitedLaw(NamedTuple):
     used, and the lines themselves, packed. A build after an edit reads every agency's summary
     but unpacks the lines of only the laws whose pages it renders."""
 
-    ref: LawRef
+    key: str  # the law's (see LawRef); flat, so that a summary's laws are plain tuples
+    titled: bool
     count: int
     digest: str
     wordings: tuple[tuple[str, int], ...]
     packed_lines: bytes
+
+    @property
+    def ref(self) -> LawRef:
+        return LawRef(self.key, self.titled)
 
     @property
     def lines(self) -> tuple[CitingLine, ...]:
@@ -67,7 +72,7 @@ def cited_law(ref: LawRef, lines: list[CitingLine]) -> CitedLaw:
     for line in lines:
         wordings[line[3]] = wordings.get(line[3], 0) + 1
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return CitedLaw(ref, len(lines), digest, tuple(wordings.items()), _pack(tuple(lines)))
+    return CitedLaw(ref.key, ref.titled, len(lines), digest, tuple(wordings.items()), _pack(tuple(lines)))
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ class AgencySummary:
 
     def to_row(self) -> tuple:
         """Plain tuples, strings and bytes, for the manifest: quick to pickle and to read back."""
-        laws = tuple((law.ref.key, law.ref.titled, *law[1:]) for law in self.laws)
+        laws = tuple(tuple(law) for law in self.laws)
         return (
             self.source_path, self.source_digest, self.slug, self.path, self.name, self.province, self.city,
             self.county, self.item_count, self.on_request_count, self.negative_count, self.page_count,
@@ -105,7 +110,8 @@ class AgencySummary:
     @classmethod
     def from_row(cls, row: tuple) -> AgencySummary:
         *fields, laws = row
-        return cls(*fields, tuple(CitedLaw(LawRef(key, titled), *rest) for key, titled, *rest in laws))
+        # _make is tuple.__new__: no Python call per law (a province has tens of thousands)
+        return cls(*fields, tuple(map(CitedLaw._make, laws)))
 
 
 def entry_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:
@@ -204,11 +210,11 @@ class LawNode:
 
 def laws_of(summaries: tuple[AgencySummary, ...]) -> tuple[LawNode, ...]:
     """Every cited law, most-cited first; untitled references (no 《》) after every titled law."""
-    citing: dict[LawRef, list[tuple[AgencySummary, CitedLaw]]] = {}
+    citing: dict[tuple[str, bool], list[tuple[AgencySummary, CitedLaw]]] = {}
     for summary in summaries:
         for cited in summary.laws:
-            citing.setdefault(cited.ref, []).append((summary, cited))
-    laws = [LawNode(ref, tuple(pairs)) for ref, pairs in citing.items()]
+            citing.setdefault(cited[:2], []).append((summary, cited))
+    laws = [LawNode(LawRef(*ref), tuple(pairs)) for ref, pairs in citing.items()]
     return tuple(sorted(laws, key=lambda law: (not law.titled, -law.citation_count, law.key)))
 
 

@@ -15,6 +15,7 @@ being touched have no key, so a build that dies half way is repaired by the next
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import pickle
@@ -252,6 +253,8 @@ def folder_key(folder: Path, suffixes: tuple[str, ...] = ()) -> str:
     return combined_key(*(f"{p.relative_to(folder).as_posix()}={digest(p.read_bytes())}" for p in files))
 
 
+@functools.cache
 def code_version() -> str:
-    """A hash of gkml's own code: output and cached objects made by other code are not reused."""
+    """A hash of gkml's own code: output and cached objects made by other code are not reused.
+    Computed once per process: the code that runs is the code imported."""
     return folder_key(Path(__file__).parent, (".py",))
