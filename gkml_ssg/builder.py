@@ -19,7 +19,7 @@ from .index_stage import (
     plan_index,
     shard_units,
 )
-from .listing import AgencySummary
+from .listing import AgencySummary, SummaryHead
 from .load import SITE_CONFIG_NAME, load_content, scan_sources
 from .manifest import (
     Manifest,
@@ -34,6 +34,7 @@ from .parallel_render import (
     AGENCY_UNIT_PREFIX,
     agency_unit,
     default_workers,
+    is_listing_unit,
     listing_unit,
     render_units,
     work_units,
@@ -42,7 +43,7 @@ from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_index import warm_up
 from .search_shards import SHARD_PAGE_TARGET
-from .site import AgencyNode, agency_nodes, assemble, listing_inputs
+from .site import AgencyNode, SiteGraph, agency_graph, agency_nodes, listing_inputs, with_lists
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +140,8 @@ def build(
     with _warm_pagefind(options.search_index and CATALOGUE_UNIT in previous.keys) as pagefind:
         cache = ContentCache(options.cache) if options.cache else None
         with _collector_for_a_build() as loaded:
-            kept = _unchanged_summaries(previous, scanned, settings) if scanned is not None else {}
+            heads = previous.summary_heads() if scanned is not None and settings == previous.settings else {}
+            kept = _unchanged_agencies(previous, heads, scanned or {}, settings)
             only = set(scanned) - set(kept) - {SITE_CONFIG_NAME} if kept and scanned is not None else None
             content = load_content(options.source, cache, options.workers, only)
             if content.sources[SITE_CONFIG_NAME] != digests.get(SITE_CONFIG_NAME):
@@ -147,9 +149,19 @@ def build(
                 settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
                 if kept:
                     kept, content = {}, load_content(options.source, cache, options.workers)
-            sources = _sources_read(scanned or {}, content.sources)
             lap("加载")
-            site = assemble(content, options.base_url, tuple(kept.values()))
+            site = agency_graph(content, options.base_url, tuple(kept.values()))
+            lists_kept = bool(kept) and _lists_unchanged(previous, heads, site)
+            if not lists_kept:
+                summaries = _kept_summaries(previous, kept)
+                if summaries is None:  # unreadable: every agency is loaded instead
+                    kept, content = {}, load_content(options.source, cache, options.workers)
+                    site = agency_graph(content, options.base_url)
+                site = with_lists(site, summaries or ())
+            sources = _sources_read(scanned or {}, content.sources)
+            # The lists kept are units of the previous build this one carries over unrendered.
+            kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)} if lists_kept else {}
+            page_count = site.page_count + len(kept_lists)
             lap("页面图")
             loaded()
 
@@ -184,14 +196,16 @@ def build(
                 # collected (at 2,500 agencies they held 0.7 GB through the index stage).
                 assert next(renders, None) is None
                 progress.close()
-                for summary in kept.values():
-                    name = agency_unit(summary.slug)
+                for head in kept.values():
+                    name = agency_unit(head.slug)
                     transaction.stage(Unit(name, previous.keys[name], None))
+                for name, key in kept_lists.items():
+                    transaction.stage(Unit(name, key, None))
                 transaction.stage(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
                 lap("渲染")
                 if options.search_index:
                     index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
-                    plan = plan_index(site, previous, index_settings, options.shard_pages)
+                    plan = plan_index(site.heads, page_count, previous, index_settings, options.shard_pages)
                     changed = _changed_agencies(previous, keys, {s.slug for s in kept.values()})
                     edits_first = edits_apply(plan, previous, changed)
                     nodes = {agency.slug: agency for agency in site.agencies}
@@ -204,11 +218,11 @@ def build(
                         transaction.stage(unit)
                     lap("编辑索引" if edits_first else "索引")
                 # every agency was loaded unless some were kept: their summaries replace all others
-                report = transaction.commit(settings, sources, site.summaries, every_summary=not kept)
+                report = transaction.commit(settings, sources, site.fresh, every_summary=not kept)
                 written = transaction.manifest
             lap("写入")
             if not edits_first:
-                return BuildReport(site.page_count, rendered, report, seconds)
+                return BuildReport(page_count, rendered, report, seconds)
 
             # The site and its search are current. Now re-index the edited agencies' shards and drop the
             # edit bundle, leaving what a fresh build would.
@@ -226,7 +240,7 @@ def build(
                 settled = transaction.commit(settings, sources)
             lap("收尾写入")
             both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
-            return BuildReport(site.page_count, rendered, both, seconds, current_after)
+            return BuildReport(page_count, rendered, both, seconds, current_after)
 
 
 def agency_key(settings: str, source_path: str, source_digest: str) -> str:
@@ -234,18 +248,40 @@ def agency_key(settings: str, source_path: str, source_digest: str) -> str:
     return combined_key(settings, source_path, source_digest)
 
 
-def _unchanged_summaries(previous: Manifest, scanned: dict[str, SourceFile], settings: str) -> dict[str, AgencySummary]:
-    """The kept summaries of agencies whose file and pages are as the previous build left them:
-    those files need not be read. None when anything every page depends on has changed."""
-    if settings != previous.settings:
-        return {}
+def _unchanged_agencies(
+    previous: Manifest, heads: dict[str, SummaryHead], scanned: dict[str, SourceFile], settings: str
+) -> dict[str, SummaryHead]:
+    """The agencies whose file and pages are as the previous build left them (their files need not
+    be read), by source path; `heads` are those the previous build summarised."""
     kept = {}
-    for path, summary in previous.summaries().items():
+    for path, head in heads.items():
         source = scanned.get(path)
-        key = agency_key(settings, path, summary.source_digest)
-        if source is not None and source.digest == summary.source_digest and not previous.changed(agency_unit(summary.slug), key):
-            kept[path] = summary
+        key = agency_key(settings, path, head.source_digest)
+        if source is not None and source.digest == head.source_digest and not previous.changed(agency_unit(head.slug), key):
+            kept[path] = head
     return kept
+
+
+def _lists_unchanged(previous: Manifest, heads: dict[str, SummaryHead], site: SiteGraph) -> bool:
+    """Whether every page that lists other pages is as the previous build left it: the same agencies,
+    none of them changed in what the lists show, and every list built (none left pending)."""
+    lists = [key for name, key in previous.keys.items() if is_listing_unit(name)]
+    return (
+        {head.source_path for head in site.heads} == set(heads)
+        and all(heads[summary.source_path].listed == summary.head.listed for summary in site.fresh)
+        and bool(lists)
+        and all(lists)
+    )
+
+
+def _kept_summaries(previous: Manifest, kept: dict[str, SummaryHead]) -> tuple[AgencySummary, ...] | None:
+    """The summaries of the agencies kept, or None when any cannot be read back."""
+    if not kept:
+        return ()
+    found = previous.summaries()
+    if any(found.get(path) is None or found[path].head != head for path, head in kept.items()):
+        return None
+    return tuple(found[path] for path in kept)
 
 
 def _sources_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[str, SourceFile]:
@@ -260,7 +296,7 @@ def _sources_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[
 
 
 def _load_agencies(
-    options: BuildOptions, cache: ContentCache | None, slugs: set[str], kept: dict[str, AgencySummary]
+    options: BuildOptions, cache: ContentCache | None, slugs: set[str], kept: dict[str, SummaryHead]
 ) -> dict[str, AgencyNode]:
     """The nodes of agencies that were not loaded because they had not changed (to index them)."""
     paths = {summary.source_path for summary in kept.values() if summary.slug in slugs}

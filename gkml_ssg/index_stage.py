@@ -15,7 +15,7 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .listing import AgencySummary
+from .listing import SummaryHead
 from .manifest import Manifest, combined_key, digest
 from .pagefind_service import PagefindService
 from .progress import Progress
@@ -47,7 +47,7 @@ class IndexPlan:
     shards: list[Shard]
     keys: dict[str, str]  # shard name → key of what it indexes
     stale: list[Shard]  # shards whose agencies changed since the previous build
-    agencies: dict[str, AgencySummary]  # by slug
+    agencies: dict[str, SummaryHead]  # by slug
 
     def pages(self, slugs: Iterable[str]) -> int:
         """The indexed pages of these agencies (each agency's page and its entries')."""
@@ -58,10 +58,11 @@ class IndexPlan:
         return set(_slugs(self.stale))
 
 
-def plan_index(site: SiteGraph, previous: Manifest, settings: str, shard_pages: int) -> IndexPlan:
-    agencies = {summary.slug: summary for summary in site.summaries}
-    shards = plan_shards(sorted(agencies), site.page_count, shard_pages)
-    modulus = str(shard_count(site.page_count, shard_pages))
+def plan_index(heads: tuple[SummaryHead, ...], pages: int, previous: Manifest, settings: str, shard_pages: int) -> IndexPlan:
+    """The shards of a site of `pages` pages whose agencies are `heads`."""
+    agencies = {head.slug: head for head in heads}
+    shards = plan_shards(sorted(agencies), pages, shard_pages)
+    modulus = str(shard_count(pages, shard_pages))
     keys = {
         shard.name: combined_key(
             settings,

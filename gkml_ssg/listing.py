@@ -98,6 +98,13 @@ class AgencySummary:
         """Its entries' pages, in page-graph order."""
         return pickle.loads(self.packed_paths)
 
+    @functools.cached_property
+    def head(self) -> SummaryHead:
+        row = self.to_row()
+        # everything the lists show: the row without the file's digest
+        listed = hashlib.sha256(repr(row[:1] + row[2:]).encode("utf-8")).hexdigest()
+        return SummaryHead(self.source_path, self.source_digest, self.slug, self.page_count, listed)
+
     def to_row(self) -> tuple:
         """Plain tuples, strings and bytes, for the manifest: quick to pickle and to read back."""
         laws = tuple(tuple(law) for law in self.laws)
@@ -112,6 +119,18 @@ class AgencySummary:
         *fields, laws = row
         # _make is tuple.__new__: no Python call per law (a province has tens of thousands)
         return cls(*fields, tuple(map(CitedLaw._make, laws)))
+
+
+class SummaryHead(NamedTuple):
+    """What a build needs of an agency it does not load when the site's lists stay as they are:
+    its file, slug and page count (for the search shards), and a hash of its summary as the lists
+    show it (to see that they do)."""
+
+    source_path: str
+    source_digest: str
+    slug: str
+    page_count: int
+    listed: str
 
 
 def entry_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:

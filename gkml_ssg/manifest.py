@@ -25,20 +25,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .listing import AgencySummary
+from .listing import AgencySummary, SummaryHead
 
 MANIFEST_NAME = ".gkml-manifest.sqlite"
-FORMAT = "3"
+FORMAT = "4"
 # A file changed less than this long before its size and time were recorded could change again
 # within the same clock tick, unseen: such a file is read again next time (as git does).
 _RACY_NS = 2_000_000_000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS units (name TEXT PRIMARY KEY, key TEXT NOT NULL, files INTEGER NOT NULL, outputs TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS summaries (path TEXT PRIMARY KEY, digest TEXT NOT NULL, summary BLOB NOT NULL);
-"""
+_TABLES = {
+    "meta": "name TEXT PRIMARY KEY, value TEXT NOT NULL",
+    "sources": "path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL",
+    "units": "name TEXT PRIMARY KEY, key TEXT NOT NULL, files INTEGER NOT NULL, outputs TEXT NOT NULL",
+    "summaries": "path TEXT PRIMARY KEY, digest TEXT NOT NULL, slug TEXT NOT NULL, pages INTEGER NOT NULL, "
+    "listed TEXT NOT NULL, summary BLOB NOT NULL",
+}
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,14 @@ class Manifest:
         except (pickle.UnpicklingError, EOFError, TypeError, ValueError, AttributeError, ImportError):
             return {}
         return {summary.source_path: summary for summary in found}
+
+    def summary_heads(self) -> dict[str, SummaryHead]:
+        """Every agency summary's head, by source path, without reading the summaries."""
+        if self.folder is None:
+            return {}
+        with _connect(self.folder) as connection:
+            rows = connection.execute("SELECT path, digest, slug, pages, listed FROM summaries").fetchall()
+        return {row[0]: SummaryHead(*row) for row in rows}
 
     @classmethod
     def read(cls, out: Path) -> Manifest:
@@ -173,8 +182,8 @@ class Manifest:
             )
             connection.executemany("DELETE FROM units WHERE name = ?", [(name,) for name in sorted(removed)])
             connection.executemany(
-                "INSERT OR REPLACE INTO summaries (path, digest, summary) VALUES (?, ?, ?)",
-                [(s.source_path, s.source_digest, pickle.dumps(s.to_row(), pickle.HIGHEST_PROTOCOL)) for s in fresh],
+                "INSERT OR REPLACE INTO summaries (path, digest, slug, pages, listed, summary) VALUES (?, ?, ?, ?, ?, ?)",
+                [(*s.head, pickle.dumps(s.to_row(), pickle.HIGHEST_PROTOCOL)) for s in fresh],
             )
             connection.executemany("DELETE FROM summaries WHERE path = ?", [(path,) for path in sorted(gone)])
         keys = {name: key for name, key in self.keys.items() if name not in removed}
@@ -191,10 +200,11 @@ class Manifest:
 
     def _claim(self, connection: sqlite3.Connection) -> None:
         """A manifest that was not read from the folder (none, or another version's) replaces
-        whatever the database holds."""
+        whatever the database holds, tables and all."""
         if self.folder is None:
-            for table in ("meta", "sources", "units", "summaries"):
-                connection.execute(f"DELETE FROM {table}")
+            for table, columns in _TABLES.items():
+                connection.execute(f"DROP TABLE IF EXISTS {table}")
+                connection.execute(f"CREATE TABLE {table} ({columns})")
         connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('format', ?)", (FORMAT,))
 
     def summaries_digests(self) -> dict[str, str]:
@@ -212,9 +222,10 @@ class _connect:
         self.created = create
 
     def __enter__(self) -> sqlite3.Connection:
-        if self.created:
-            self.connection.executescript(_SCHEMA)
         self.connection.execute("BEGIN IMMEDIATE" if self.created else "BEGIN")
+        if self.created:
+            for table, columns in _TABLES.items():
+                self.connection.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
         return self.connection
 
     def __exit__(self, error_type, *rest) -> None:

@@ -33,8 +33,15 @@ def agency_unit(slug: str) -> str:
     return AGENCY_UNIT_PREFIX + slug
 
 
+LISTING_UNIT_PREFIX = "page:"
+
+
 def listing_unit(page: Page) -> str:
-    return f"page:{page.output}"
+    return LISTING_UNIT_PREFIX + page.output
+
+
+def is_listing_unit(name: str) -> bool:
+    return name.startswith(LISTING_UNIT_PREFIX)
 
 
 def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:

@@ -30,6 +30,7 @@ from .listing import (
     LawNode,
     LawRef,
     RegionGroup,
+    SummaryHead,
     cited_law,
     entry_paths_fields,
     law_refs,
@@ -136,7 +137,10 @@ class SiteGraph:
     origin: str  # scheme and host, e.g. https://www.example.gov.cn
     base_path: str  # always starts and ends with "/"
     agencies: tuple[AgencyNode, ...]  # the agencies loaded for this build: all, unless their files were unchanged
-    summaries: tuple[AgencySummary, ...]  # every agency, in page-graph order
+    fresh: tuple[AgencySummary, ...]  # their summaries
+    heads: tuple[SummaryHead, ...]  # every agency's, in page-graph order
+    # The lists (see `with_lists`); empty in a graph without them
+    summaries: tuple[AgencySummary, ...]  # every agency's, in page-graph order
     regions: tuple[RegionGroup, ...]
     laws: tuple[LawNode, ...]
     pages: tuple[Page, ...]  # the loaded agencies' pages and every page that lists other pages
@@ -149,8 +153,8 @@ class SiteGraph:
 
     @property
     def page_count(self) -> int:
-        """Every page of the site, loaded or not."""
-        return sum(1 for page in self.pages if page.agency is None) + sum(s.page_count for s in self.summaries)
+        """Every agency's pages, loaded or not, and the lists in this graph."""
+        return sum(1 for page in self.pages if page.agency is None) + sum(h.page_count for h in self.heads)
 
     def sitemap_parts(self) -> list[list[str]]:
         """The paths a sitemap lists, in parts of at most SITEMAP_LIMIT (the protocol's limit)."""
@@ -180,6 +184,12 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
     `kept` are the summaries of agencies whose files were not loaded because they have not changed
     since the build that summarised them: the lists of the site include them, their own pages are
     not part of this graph."""
+    return with_lists(agency_graph(content, base_url, tuple(s.head for s in kept)), kept)
+
+
+def agency_graph(content: Content, base_url: str | None = None, kept: tuple[SummaryHead, ...] = ()) -> SiteGraph:
+    """The page graph of the loaded agencies' pages, without the pages that list other pages
+    (`with_lists` adds them). `kept` are the heads of the agencies not loaded."""
     configured = urlsplit(content.config.base_url)
     origin = f"{configured.scheme}://{configured.netloc}"
     if base_url and "://" in base_url:
@@ -189,13 +199,14 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
 
     errors: list[ContentError] = []
     agencies = _agency_nodes(content, errors)
-    fresh = {agency.source.path: summarise(agency) for agency in agencies}
-    summaries = tuple(sorted((*fresh.values(), *(s for s in kept if s.source_path not in fresh)), key=_source_order))
-    _check_unique_agency_slugs(agencies, summaries, errors)
+    fresh = tuple(summarise(agency) for agency in agencies)
+    loaded = {summary.source_path for summary in fresh}
+    heads = tuple(sorted((*(s.head for s in fresh), *(h for h in kept if h.source_path not in loaded)), key=_source_order))
+    _check_unique_agency_slugs(agencies, heads, errors)
     if errors:
         raise ContentInvalid(errors)
 
-    pages = [Page(PageKind.HOME, "", "index.html", content.config.title)]
+    pages = []
     for agency in agencies:
         pages.append(Page(PageKind.AGENCY, agency.path, agency.path + "index.html", agency.agency.name, agency))
         chain = agency.entries
@@ -212,7 +223,16 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
                     next=chain[index + 1] if index + 1 < len(chain) else None,
                 )
             )
-    pages += [
+    return SiteGraph(content.config, origin, base_path, agencies, fresh, heads, (), (), (), tuple(pages))
+
+
+def with_lists(graph: SiteGraph, kept: tuple[AgencySummary, ...]) -> SiteGraph:
+    """The graph with the pages that list other pages, made from the summaries of the loaded
+    agencies and `kept` (those of every other agency in `graph.heads`)."""
+    loaded = {summary.source_path for summary in graph.fresh}
+    summaries = tuple(sorted((*graph.fresh, *(s for s in kept if s.source_path not in loaded)), key=_source_order))
+    assert [s.source_path for s in summaries] == [h.source_path for h in graph.heads], "a summary for every agency"
+    lists = [
         Page(PageKind.LEGAL_BASIS, "legal-basis/", "legal-basis/index.html", "公开依据索引"),
         Page(PageKind.SEARCH, "search/", "search/index.html", "搜索"),
         Page(PageKind.NOT_FOUND, "404.html", "404.html", "页面未找到"),
@@ -221,32 +241,28 @@ def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySu
     ]
     laws = laws_of(summaries)
     for law in laws:
-        pages.append(Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law))
+        lists.append(Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law))
         if law.split_by_province:
-            pages += [
+            lists += [
                 Page(PageKind.LAW_PROVINCE, path, path + "index.html", f"{law.key}（{province}）", law=law, province=province)
                 for province, path, _, _ in law.provinces()
             ]
-    site = SiteGraph(
-        config=content.config,
-        origin=origin,
-        base_path=base_path,
-        agencies=agencies,
+    # counted, not listed: listing would unpack every agency's page addresses
+    listed = 1 + sum(1 for page in lists if _in_sitemap(page)) + sum(s.page_count for s in summaries)
+    part_count = -(-listed // SITEMAP_LIMIT)
+    if part_count > 1:
+        lists += [
+            Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"sitemaps/{n}.xml", f"站点地图 {n}", part=n)
+            for n in range(1, part_count + 1)
+        ]
+    home = Page(PageKind.HOME, "", "index.html", graph.config.title)
+    return dataclasses.replace(
+        graph,
         summaries=summaries,
         regions=regions_of(summaries),
         laws=laws,
-        pages=tuple(pages),
+        pages=(home, *graph.pages, *lists),
     )
-    # counted, not listed: listing would unpack every agency's page addresses
-    listed = sum(1 for page in pages if _in_sitemap(page)) + sum(s.page_count for s in kept if s.source_path not in fresh)
-    part_count = -(-listed // SITEMAP_LIMIT)
-    if part_count <= 1:
-        return site
-    sitemap_parts = tuple(
-        Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"sitemaps/{n}.xml", f"站点地图 {n}", part=n)
-        for n in range(1, part_count + 1)
-    )
-    return dataclasses.replace(site, pages=site.pages + sitemap_parts)
 
 
 def agency_nodes(content: Content) -> tuple[AgencyNode, ...]:
@@ -326,12 +342,12 @@ def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], er
 
 
 def _check_unique_agency_slugs(
-    agencies: tuple[AgencyNode, ...], summaries: tuple[AgencySummary, ...], errors: list[ContentError]
+    agencies: tuple[AgencyNode, ...], summaries: tuple[SummaryHead, ...], errors: list[ContentError]
 ) -> None:
     """Two agencies with one slug: the error goes to a loaded file (the one just edited, when the
     other was not loaded), or to the later of two loaded files."""
     loaded = {agency.source.path: agency for agency in agencies}
-    first: dict[str, AgencySummary] = {}
+    first: dict[str, SummaryHead] = {}
     for summary in summaries:
         other = first.setdefault(summary.slug, summary)
         if other is summary:
@@ -349,7 +365,7 @@ def _check_unique_agency_slugs(
         )
 
 
-def _source_order(summary: AgencySummary) -> str:
+def _source_order(summary: AgencySummary | SummaryHead) -> str:
     return summary.source_path
 
 

@@ -215,6 +215,17 @@ def test_an_edit_reads_and_decodes_only_the_edited_file(project, monkeypatch):
     assert 0 < report.rendered < report.pages
     check_identical_to_fresh(project, "edit")
 
+    # An edit no list shows: the other agencies' summaries are not even read back.
+    from gkml_ssg.manifest import Manifest
+
+    decoded = []
+    real_summaries = Manifest.summaries
+    monkeypatch.setattr(Manifest, "summaries", lambda self: decoded.append(1) or real_summaries(self))
+    project.write("b/y.yml", AGENCY_YML.replace("名称: ", "名称: 新", 1).replace("机构职能", "机构职能和内设机构"))
+    report = build(options)
+    assert decoded == [] and 0 < report.rendered < report.pages
+    check_identical_to_fresh(project, "edit no list shows")
+
     read.clear(), parsed.clear()
     os.utime(project.content / "a/x.yml")  # touched, not changed
     report = build(options)
