@@ -1,9 +1,10 @@
 """How soon after a one-agency edit the site and its search are current, on a site already built.
 
-    python bench/edit_latency.py CONTENT PUBLIC [--repeats N]
+    python bench/edit_latency.py CONTENT PUBLIC [--repeats N] [--title]
 
 CONTENT must have been built into PUBLIC by gkml (with its search index). Each repeat appends a
-mark to one agency's 备注 (as bench/run.py does), runs `gkml build` with the content cache beside
+mark to one agency's 备注 (as bench/run.py does; no list shows it), or with --title to the title
+(二级事项) of its first item (the law pages citing the item show it), runs `gkml build` with the content cache beside
 PUBLIC, and prints the seconds from the command's start until it said `网站和搜索已更新` (site and
 search current) and until it ended; the file is then restored, and the next build puts the site
 back. Quicker than bench/run.py when only the edit path changed; run.py remains the reference.
@@ -40,16 +41,27 @@ def timed_build(content: Path, public: Path) -> tuple[float | None, float, str]:
     return current, time.perf_counter() - start, summary
 
 
+def edit_title(path: Path, mark: str) -> bytes:
+    """Append `mark` to the first item's 二级事项; returns the original bytes."""
+    original = path.read_bytes()
+    lines = original.decode("utf-8").split("\n")
+    line = next(i for i, text in enumerate(lines) if text.lstrip().startswith(("- 二级事项: ", "二级事项: ")))
+    lines[line] = lines[line].rstrip("'") + mark + ("'" if lines[line].endswith("'") else "")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return original
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("content", type=Path)
     parser.add_argument("public", type=Path)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--title", action="store_true", help="edit an item's title instead of the agency's 备注")
     args = parser.parse_args()
     edited = agency_files(args.content)[0]
     currents, finishes = [], []
     for repeat in range(1, args.repeats + 1):
-        original = edit_agency(edited, f"（修订 {repeat}）")
+        original = edit_title(edited, f"（修订 {repeat}）") if args.title else edit_agency(edited, f"（修订 {repeat}）")
         try:
             current, finished, summary = timed_build(args.content, args.public)
         finally:

@@ -43,7 +43,14 @@ from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_index import warm_up
 from .search_shards import SHARD_PAGE_TARGET
-from .site import AgencyNode, SiteGraph, agency_graph, agency_nodes, listing_inputs, with_lists
+from .site import (
+    AgencyNode,
+    SiteGraph,
+    agency_graph,
+    agency_nodes,
+    listing_inputs,
+    with_lists,
+)
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -279,7 +286,7 @@ def _kept_summaries(previous: Manifest, kept: dict[str, SummaryHead]) -> tuple[A
     if not kept:
         return ()
     found = previous.summaries()
-    if any(found.get(path) is None or found[path].head != head for path, head in kept.items()):
+    if any(path not in found or found[path].source_digest != head.source_digest for path, head in kept.items()):
         return None
     return tuple(found[path] for path in kept)
 

@@ -100,9 +100,11 @@ class AgencySummary:
 
     @functools.cached_property
     def head(self) -> SummaryHead:
+        # What the lists show: everything but the file's digest and the packed lines and
+        # addresses, which their digests stand for.
         row = self.to_row()
-        # everything the lists show: the row without the file's digest
-        listed = hashlib.sha256(repr(row[:1] + row[2:]).encode("utf-8")).hexdigest()
+        shown = (row[0], *row[2:13], tuple(law[:5] for law in self.laws))
+        listed = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
         return SummaryHead(self.source_path, self.source_digest, self.slug, self.page_count, listed)
 
     def to_row(self) -> tuple:
