@@ -162,7 +162,7 @@ class Manifest:
         # Summaries are made by gkml's code, which is part of the settings: when they change, every
         # summary is replaced.
         every_summary = every_summary or settings != self.settings
-        kept = self.summaries_digests() if self.folder and not every_summary else {}
+        kept = {} if every_summary else {path: head.source_digest for path, head in self.summary_heads().items()}
         fresh = [s for s in summaries if kept.get(s.source_path) != s.source_digest]
         gone = [path for path in kept if path not in sources]
         with _connect(out, create=True) as connection:
@@ -206,12 +206,6 @@ class Manifest:
                 connection.execute(f"DROP TABLE IF EXISTS {table}")
                 connection.execute(f"CREATE TABLE {table} ({columns})")
         connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('format', ?)", (FORMAT,))
-
-    def summaries_digests(self) -> dict[str, str]:
-        if self.folder is None:
-            return {}
-        with _connect(self.folder) as connection:
-            return dict(connection.execute("SELECT path, digest FROM summaries"))
 
 
 class _connect:
