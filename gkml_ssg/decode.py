@@ -90,8 +90,8 @@ class Decoder:
     path: str  # the file, relative to the content folder, for error messages
     errors: list[ContentError] = dataclasses.field(default_factory=list)
 
-    def error(self, node: Node, field: str, message: str, hint: str | None = None) -> object:
-        self.errors.append(ContentError(self.path, message, node.origin, field or None, hint))
+    def error(self, node: Node, field: str, message: str, hint: str | None = None, *, code: str) -> object:
+        self.errors.append(ContentError(self.path, message, node.origin, field or None, hint, code))
         return INVALID
 
     def decode(self, node: Node, tp: Any, field: str = "", info: FieldInfo | None = None) -> Any:
@@ -106,19 +106,20 @@ class Decoder:
             return self._enum(node, tp, field)
         if shape == "int":
             if not (node.plain and re.fullmatch(r"[0-9]+", node.value)):
-                return self.error(node, field, f"应为整数，实际为“{node.value}”", "请只写阿拉伯数字，如 37")
+                return self.error(node, field, f"应为整数，实际为“{node.value}”", "请只写阿拉伯数字，如 37", code="wrong-type")
             return int(node.value)
         return self._text(node, field, info)
 
     def _wrong_kind(self, node: Node, field: str, expected: type) -> object:
         return self.error(
-            node, field, f"应为{_KIND_NAMES[expected]}，实际为{_KIND_NAMES[type(node)]}", _KIND_HINTS.get(expected)
+            node, field, f"应为{_KIND_NAMES[expected]}，实际为{_KIND_NAMES[type(node)]}", _KIND_HINTS.get(expected),
+            code="wrong-type",
         )
 
     def _text(self, node: Scalar, field: str, info: FieldInfo | None) -> Any:
         value = node.value.strip()
         if info is not None and info.pattern and not re.fullmatch(info.pattern, value):
-            return self.error(node, field, f"“{value}”的格式不对", info.pattern_hint)
+            return self.error(node, field, f"“{value}”的格式不对", info.pattern_hint, code="bad-format")
         return value
 
     def _enum(self, node: Scalar, tp: type[Enum], field: str) -> Any:
@@ -128,13 +129,13 @@ class Decoder:
             return tp(value)
         close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.3)
         hint = f"是否为“{close[0]}”？" if close else None
-        return self.error(node, field, f"未知的取值“{value}”，可选值：{'、'.join(allowed)}", hint)
+        return self.error(node, field, f"未知的取值“{value}”，可选值：{'、'.join(allowed)}", hint, code="unknown-value")
 
     def _sequence(self, node: Node, item_tp: Any, field: str, info: FieldInfo | None) -> Any:
         if not isinstance(node, Sequence):
             return self._wrong_kind(node, field, Sequence)
         if info is not None and info.non_empty and not node.items:
-            return self.error(node, field, "列表不能为空", "至少写一项")
+            return self.error(node, field, "列表不能为空", "至少写一项", code="empty-list")
         values = [self.decode(item, item_tp, f"{field}[{i}]") for i, item in enumerate(node.items, start=1)]
         return INVALID if any(v is INVALID for v in values) else tuple(values)
 
@@ -168,7 +169,7 @@ class Decoder:
         for f, info in plan.required:
             if f.name not in values and not _has_value(node, info.key):
                 sub = f"{field}.{info.key}" if field else info.key
-                self.error(node, sub, "缺少必填字段", f"请添加“{info.key}: …”——{info.doc}")
+                self.error(node, sub, "缺少必填字段", f"请添加“{info.key}: …”——{info.doc}", code="missing-field")
                 failed = True
         if failed:
             return INVALID
@@ -185,7 +186,7 @@ class Decoder:
             hint = f"是否为“{by_name.get(close[0], close[0])}”？"
         else:
             hint = f"可用的字段：{'、'.join(keys)}"
-        self.error(key_node, field, f"未知字段“{key_node.value}”", hint)
+        self.error(key_node, field, f"未知字段“{key_node.value}”", hint, code="unknown-field")
 
 
 def _has_value(node: Mapping, key: str) -> bool:

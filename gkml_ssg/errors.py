@@ -20,6 +20,9 @@ class ContentError:
     origin: Origin | None = None
     field: str | None = None
     hint: str | None = None
+    # A stable name for the kind of problem (`unknown-field`, `slug-conflict`, …): tools that read
+    # `gkml check --format json` match on it, never on the Chinese message, which may be reworded.
+    code: str = "invalid"
 
     def format(self) -> str:
         where = self.path

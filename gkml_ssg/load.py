@@ -49,7 +49,7 @@ def load_content(
     several workers, the other files are parsed in parallel."""
     errors: list[ContentError] = []
     if not source.is_dir():
-        raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录")])
+        raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录", code="missing-source")])
     sources: dict[str, str] = {}
     config = None
     read = _read_file(source, source / SITE_CONFIG_NAME, errors, sources)
@@ -115,7 +115,9 @@ def _content_files(source: Path, errors: list[ContentError]) -> list[str]:
             relative = prefix + entry.name
             if entry.is_symlink():
                 errors.append(
-                    ContentError(relative, "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接")
+                    ContentError(
+                        relative, "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接", code="symlink"
+                    )
                 )
             elif entry.name.startswith("."):
                 continue
@@ -133,10 +135,10 @@ def _read_file(source: Path, path: Path, errors: list[ContentError], sources: di
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}"))
+        errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}", code="missing-file"))
         return None
     except OSError as error:
-        errors.append(ContentError(relative, f"无法读取文件：{error.strerror}"))
+        errors.append(ContentError(relative, f"无法读取文件：{error.strerror}", code="unreadable-file"))
         return None
     sources[relative] = digest(data)
     return relative, data

@@ -289,6 +289,7 @@ def _agency_node(source: AgencySource, errors: list[ContentError], cited: dict[s
                 source.path,
                 f"文件名“{source.stem}”不能用作网址",
                 hint="请把文件改名为小写字母、数字和连字符，或添加“网址标识: …”",
+                code="bad-file-name",
             )
         )
     path = f"agencies/{slug}/"
@@ -335,6 +336,7 @@ def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], er
                     entry.data.origin,
                     "网址标识",
                     "每个条目的网址标识必须不同；数字标识会与按顺序自动编号的条目冲突",
+                    code="slug-conflict",
                 )
             )
         else:
@@ -361,6 +363,7 @@ def _check_unique_agency_slugs(
                 agency.agency.origin if agency else None,
                 "网址标识",
                 "请为其中一个机构填写不同的“网址标识”",
+                code="slug-conflict",
             )
         )
 

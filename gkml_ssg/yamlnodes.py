@@ -50,11 +50,12 @@ Node = Scalar | Sequence | Mapping
 
 
 class YamlRefused(Exception):
-    def __init__(self, message: str, origin: Origin | None, hint: str | None = None):
+    def __init__(self, message: str, origin: Origin | None, hint: str | None = None, *, code: str = "yaml-syntax"):
         super().__init__(message)
         self.message = message
         self.origin = origin
         self.hint = hint
+        self.code = code  # as ContentError.code
 
 
 def _origin(mark) -> Origin:
@@ -78,13 +79,14 @@ def parse(text: str) -> Node:
             parent.items.append(node)
         elif pending_key[-1] is None:
             if not isinstance(node, Scalar):
-                raise YamlRefused("键必须是简单文本，不能是列表或映射", node.origin)
+                raise YamlRefused("键必须是简单文本，不能是列表或映射", node.origin, code="complex-key")
             for key, _ in parent.entries:
                 if key.value == node.value:
                     raise YamlRefused(
                         f"重复的键“{node.value}”（第 {key.origin.line} 行已出现）",
                         node.origin,
                         "删除或合并其中一个",
+                        code="duplicate-key",
                     )
             pending_key[-1] = node
         else:
@@ -94,7 +96,7 @@ def parse(text: str) -> Node:
     def open_collection(collection: Sequence | Mapping) -> None:
         if len(stack) >= MAX_DEPTH:
             raise YamlRefused(
-                f"嵌套层级超过 {MAX_DEPTH} 层，比任何真实目录都深", collection.origin, "请检查缩进"
+                f"嵌套层级超过 {MAX_DEPTH} 层，比任何真实目录都深", collection.origin, "请检查缩进", code="too-deep"
             )
         attach(collection)
         stack.append(collection)
@@ -104,15 +106,19 @@ def parse(text: str) -> Node:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
                 raise YamlRefused(
-                    f"不支持 YAML 别名“*{event.anchor}”", _origin(event.start_mark), "请直接写出内容"
+                    f"不支持 YAML 别名“*{event.anchor}”", _origin(event.start_mark), "请直接写出内容", code="yaml-alias"
                 )
             if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
                 if not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-                    raise YamlRefused(f"不支持 YAML 标签“{event.tag}”", _origin(event.start_mark), "请删除该标签")
+                    raise YamlRefused(
+                        f"不支持 YAML 标签“{event.tag}”", _origin(event.start_mark), "请删除该标签", code="yaml-tag"
+                    )
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise YamlRefused("一个文件只能包含一个 YAML 文档", _origin(event.start_mark), "删除多余的“---”")
+                    raise YamlRefused(
+                        "一个文件只能包含一个 YAML 文档", _origin(event.start_mark), "删除多余的“---”", code="several-documents"
+                    )
             elif isinstance(event, yaml.ScalarEvent):
                 attach(Scalar(event.value, _origin(event.start_mark), plain=not event.style))
             elif isinstance(event, yaml.SequenceStartEvent):
@@ -129,7 +135,7 @@ def parse(text: str) -> Node:
     except yaml.YAMLError as error:
         raise YamlRefused(f"YAML 语法错误：{error}", None) from None
     if root is None:
-        raise YamlRefused("文件为空", Origin(1, 1))
+        raise YamlRefused("文件为空", Origin(1, 1), code="empty-file")
     return root
 
 
@@ -142,9 +148,10 @@ def decode_utf8(data: bytes) -> str:
         line = before.count(b"\n") + 1
         column = len(before) - (before.rfind(b"\n") + 1) + 1
         raise YamlRefused(
-            "文件不是 UTF-8 编码", Origin(line, column), "请用 UTF-8 另存该文件（例如在编辑器中选择“UTF-8 编码”）"
+            "文件不是 UTF-8 编码", Origin(line, column), "请用 UTF-8 另存该文件（例如在编辑器中选择“UTF-8 编码”）",
+            code="not-utf8",
         ) from None
 
 
 def refusal_error(path: str, refused: YamlRefused) -> ContentError:
-    return ContentError(path=path, message=refused.message, origin=refused.origin, hint=refused.hint)
+    return ContentError(path=path, message=refused.message, origin=refused.origin, hint=refused.hint, code=refused.code)
