@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from .builder import BuildOptions, build
+from .check import check_content
 from .errors import ContentInvalid
 from .parallel_render import default_workers
 from .progress import terminal_progress
@@ -56,6 +58,27 @@ def build_command(source: Path, out: Path, base_url: str | None, no_index: bool,
 def _announce_current(seconds: float) -> None:
     click.echo(f"网站和搜索已更新（{seconds:.2f} 秒）；正在重建改动机构所在的搜索分片……")
     sys.stdout.flush()
+
+
+@main.command("check")
+@click.option("--source", type=click.Path(path_type=Path), default="content", show_default=True, help="内容目录（机构 YAML 文件和 site.yml）。")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text：每条问题一行；json：供 CI 和编辑器读取的 JSON（UTF-8）。")
+@click.option("--strict", is_flag=True, help="有警告时也以状态 1 退出。")
+def check_command(source: Path, output_format: str, strict: bool) -> None:
+    """检查内容：构建所做的全部校验，外加警告（声明数量不符、PDF 提取空格、依据未用书名号、
+    同一一级事项中标题重复、负面清单与主动公开事项同名而无备注）。不写任何文件。
+
+    无错误时以状态 0 退出，有错误时以状态 1 退出；加 --strict 时警告也算失败。
+    """
+    report = check_content(source)
+    if output_format == "json":
+        click.echo(json.dumps(report.as_json(strict), ensure_ascii=False, indent=2).encode("utf-8"))
+    else:
+        for diagnostic in report.diagnostics:
+            click.echo(diagnostic.format())
+        click.echo(report.summary(strict))
+    sys.exit(0 if report.passed(strict) else 1)
 
 
 @main.command("schema")

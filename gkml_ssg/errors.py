@@ -24,11 +24,12 @@ class ContentError:
     # `gkml check --format json` match on it, never on the Chinese message, which may be reworded.
     code: str = "invalid"
 
-    def format(self) -> str:
+    def format(self, label: str = "") -> str:
+        """`file:line:column: ` (where editors look for it), then `label` (e.g. 警告：), field and message."""
         where = self.path
         if self.origin is not None:
             where += f":{self.origin.line}:{self.origin.column}"
-        text = f"{where}: "
+        text = f"{where}: {label}"
         if self.field:
             text += f"字段“{self.field}”："
         text += self.message

@@ -73,6 +73,23 @@ def _title(raw: str) -> str:
     return f"《{inner}{'〉' * max(unclosed, 0)}》"
 
 
+def is_well_formed(citation: str) -> bool:
+    """Whether a citation has the form catalogues are asked to use: it opens with a 《title》 and
+    every bracket it opens is closed (the index can then take its title as written)."""
+    text = _compact(citation)
+    if not text.startswith("《"):
+        return False
+    depth = 0
+    for character in text:
+        if character in _OPEN:
+            depth += 1
+        elif character in _CLOSE:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def citation_key(citation: str) -> str:
     """The text a citation without any 《title》 is grouped by."""
     return _compact(citation)
