@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content_cache import ContentCache
+from .history import SourceHistory, git_head, read_history
 from .index_stage import (
     CATALOGUE_UNIT,
     EDITS_UNIT,
@@ -133,9 +134,12 @@ def build(
     scanned = scan_sources(options.source, previous.sources)
     digests = {path: source.digest for path, source in (scanned or {}).items()}
     settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
+    # The pages show the git history of their files: a new commit is a change even when no file is.
+    checked_out = git_head(options.source)
     # A build stopped between its edit bundle and its shards (see index_stage) is not finished.
     finished = EDITS_UNIT not in previous.keys and (CATALOGUE_UNIT in previous.keys) == options.search_index
-    if scanned is not None and digests == previous.digests and settings == previous.settings and finished:
+    unchanged = digests == previous.digests and settings == previous.settings and checked_out == previous.history
+    if scanned is not None and unchanged and finished:
         if scanned != previous.sources:
             previous.refresh_sources(options.out, scanned)
         lap("检查")
@@ -147,8 +151,9 @@ def build(
     with _warm_pagefind(options.search_index and CATALOGUE_UNIT in previous.keys) as pagefind:
         cache = ContentCache(options.cache) if options.cache else None
         with _collector_for_a_build() as loaded:
+            history = read_history(options.source, checked_out)
             heads = previous.summary_heads() if scanned is not None and settings == previous.settings else {}
-            kept = _unchanged_agencies(previous, heads, scanned or {}, settings)
+            kept = _unchanged_agencies(previous, heads, scanned or {}, settings, history)
             only = set(scanned) - set(kept) - {SITE_CONFIG_NAME} if kept and scanned is not None else None
             content = load_content(options.source, cache, options.workers, only)
             if content.sources[SITE_CONFIG_NAME] != digests.get(SITE_CONFIG_NAME):
@@ -157,13 +162,13 @@ def build(
                 if kept:
                     kept, content = {}, load_content(options.source, cache, options.workers)
             lap("加载")
-            site = agency_graph(content, options.base_url, tuple(kept.values()))
+            site = agency_graph(content, options.base_url, tuple(kept.values()), history)
             lists_kept = bool(kept) and _lists_unchanged(previous, heads, site)
             if not lists_kept:
                 summaries = _kept_summaries(previous, kept)
                 if summaries is None:  # unreadable: every agency is loaded instead
                     kept, content = {}, load_content(options.source, cache, options.workers)
-                    site = agency_graph(content, options.base_url)
+                    site = agency_graph(content, options.base_url, history=history)
                 site = with_lists(site, summaries or ())
             sources = _sources_read(scanned or {}, content.sources)
             # The lists kept are units of the previous build this one carries over unrendered.
@@ -178,7 +183,7 @@ def build(
                 # compiled code depends on gkml's Environment options as well as on the templates
                 options.cache / f"templates-{code_version()[:16]}" if options.cache else None,
             )
-            keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest) for a in site.agencies}
+            keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest, history) for a in site.agencies}
             keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
             named = work_units(site)
             chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
@@ -225,7 +230,7 @@ def build(
                         transaction.stage(unit)
                     lap("编辑索引" if edits_first else "索引")
                 # every agency was loaded unless some were kept: their summaries replace all others
-                report = transaction.commit(settings, sources, site.fresh, every_summary=not kept)
+                report = transaction.commit(settings, sources, site.fresh, every_summary=not kept, history=checked_out)
                 written = transaction.manifest
             lap("写入")
             if not edits_first:
@@ -250,20 +255,21 @@ def build(
             return BuildReport(page_count, rendered, both, seconds, current_after)
 
 
-def agency_key(settings: str, source_path: str, source_digest: str) -> str:
-    """An agency's pages are made from its file and the settings alone."""
-    return combined_key(settings, source_path, source_digest)
+def agency_key(settings: str, source_path: str, source_digest: str, history: SourceHistory) -> str:
+    """An agency's pages are made from its file, its file's git history and the settings alone
+    (and whether the site has a history at all: every page links to the feed then)."""
+    return combined_key(settings, source_path, source_digest, history.key(source_path), str(bool(history.commits)))
 
 
 def _unchanged_agencies(
-    previous: Manifest, heads: dict[str, SummaryHead], scanned: dict[str, SourceFile], settings: str
+    previous: Manifest, heads: dict[str, SummaryHead], scanned: dict[str, SourceFile], settings: str, history: SourceHistory
 ) -> dict[str, SummaryHead]:
     """The agencies whose file and pages are as the previous build left them (their files need not
     be read), by source path; `heads` are those the previous build summarised."""
     kept = {}
     for path, head in heads.items():
         source = scanned.get(path)
-        key = agency_key(settings, path, head.source_digest)
+        key = agency_key(settings, path, head.source_digest, history)
         if source is not None and source.digest == head.source_digest and not previous.changed(agency_unit(head.slug), key):
             kept[path] = head
     return kept
@@ -271,10 +277,12 @@ def _unchanged_agencies(
 
 def _lists_unchanged(previous: Manifest, heads: dict[str, SummaryHead], site: SiteGraph) -> bool:
     """Whether every page that lists other pages is as the previous build left it: the same agencies,
-    none of them changed in what the lists show, and every list built (none left pending)."""
+    none of them changed in what the lists show, the same git history (the feed shows it), and
+    every list built (none left pending)."""
     lists = [key for name, key in previous.keys.items() if is_listing_unit(name)]
     return (
-        {head.source_path for head in site.heads} == set(heads)
+        previous.history == site.history.head
+        and {head.source_path for head in site.heads} == set(heads)
         and all(heads[summary.source_path].listed == summary.head.listed for summary in site.fresh)
         and bool(lists)
         and all(lists)

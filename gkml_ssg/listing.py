@@ -88,14 +88,14 @@ class AgencySummary:
     item_count: int
     on_request_count: int
     negative_count: int
-    page_count: int  # its page and its entries'
-    paths_digest: str  # a hash of its entries' pages' addresses, in order
-    packed_paths: bytes  # those addresses (see `entry_paths`)
+    page_count: int  # its page and its subpages (its history page and its entries')
+    paths_digest: str  # a hash of its subpages' addresses, in order
+    packed_paths: bytes  # those addresses (see `subpage_paths`)
     laws: tuple[CitedLaw, ...]  # in the order its entries first cite them
 
     @property
-    def entry_paths(self) -> tuple[str, ...]:
-        """Its entries' pages, in page-graph order."""
+    def subpage_paths(self) -> tuple[str, ...]:
+        """Its subpages, in page-graph order."""
         return pickle.loads(self.packed_paths)
 
     @functools.cached_property
@@ -135,8 +135,8 @@ class SummaryHead(NamedTuple):
     listed: str
 
 
-def entry_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:
-    """`page_count`, `paths_digest` and `packed_paths` of an agency whose entries have these pages."""
+def subpage_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:
+    """`page_count`, `paths_digest` and `packed_paths` of an agency whose subpages are these."""
     return 1 + len(paths), hashlib.sha256("\n".join(paths).encode("utf-8")).hexdigest(), _pack(paths)
 
 

@@ -64,6 +64,7 @@ class Manifest:
     keys: dict[str, str] = field(default_factory=dict)  # unit → its key ("" while its files are swapped)
     files: dict[str, int] = field(default_factory=dict)  # unit → how many files it wrote
     folder: Path | None = None  # the output folder it was read from; outputs and summaries are read there
+    history: str = ""  # the git commit whose history the pages show ("" outside git)
     _reader: sqlite3.Connection | None = field(default=None, repr=False, compare=False)
 
     def changed(self, name: str, key: str) -> bool:
@@ -127,7 +128,7 @@ class Manifest:
                 keys, files = {}, {}
                 for name, key, count in connection.execute("SELECT name, key, files FROM units"):
                     keys[name], files[name] = key, count
-            return cls(meta.get("settings", ""), sources, keys, files, out)
+            return cls(meta.get("settings", ""), sources, keys, files, out, meta.get("history", ""))
         except sqlite3.Error:
             return cls()
 
@@ -153,10 +154,13 @@ class Manifest:
         removed: Iterable[str],
         summaries: Iterable[AgencySummary],
         every_summary: bool = False,
+        history: str | None = None,
     ) -> Manifest:
         """After the swap: the units (re)built and removed, the sources read and the summaries
         made, in one transaction. With `every_summary`, `summaries` are all the agencies' and
-        replace whatever was kept. Returns the manifest as it now is."""
+        replace whatever was kept. `history` is the git commit the pages were made from (None: as
+        before). Returns the manifest as it now is."""
+        history = self.history if history is None else history
         trusted = _trusted(sources)
         removed = set(removed)
         # Summaries are made by gkml's code, which is part of the settings: when they change, every
@@ -168,6 +172,7 @@ class Manifest:
         with _connect(out, create=True) as connection:
             self._claim(connection)
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('settings', ?)", (settings,))
+            connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('history', ?)", (history,))
             if every_summary:
                 connection.execute("DELETE FROM summaries")
             if trusted != self.sources:
@@ -190,7 +195,7 @@ class Manifest:
         keys.update((name, record.key) for name, record in units.items())
         files = {name: count for name, count in self.files.items() if name not in removed}
         files.update((name, len(record.outputs)) for name, record in units.items())
-        return Manifest(settings, trusted, keys, files, out)
+        return Manifest(settings, trusted, keys, files, out, history)
 
     def refresh_sources(self, out: Path, sources: dict[str, SourceFile]) -> None:
         """Record the sizes and times of files read again but unchanged (touched, or checked out

@@ -232,3 +232,11 @@ class SiteConfig:
     icp: str | None = yaml_field("ICP备案号", "页脚：ICP备案号。", default=None)
     police_record: str | None = yaml_field("公安备案号", "页脚：公安机关备案号。", default=None)
     contact: str | None = yaml_field("联系方式", "页脚：联系方式。", default=None)
+    edit_url: str | None = yaml_field(
+        "编辑链接",
+        "在每个机构和条目页面上加“编辑此页”链接：源文件在代码托管平台（Gitea、GitLab、GitHub 等）上的编辑地址，"
+        "{path} 处填入文件在内容目录中的路径，如“https://git.example.gov.cn/yibao/gkml/_edit/main/content/{path}”。",
+        default=None,
+        pattern=r"^https?://[^\s{}]+\{path\}[^\s{}]*$",
+        pattern_hint="请写以 http:// 或 https:// 开头、含 {path} 的完整地址",
+    )

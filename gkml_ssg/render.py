@@ -13,6 +13,7 @@ from .site import KIND_LABELS, Page, PageKind, SiteGraph
 TEMPLATE_OF = {
     PageKind.HOME: "home.html",
     PageKind.AGENCY: "agency.html",
+    PageKind.HISTORY: "history.html",
     PageKind.ITEM: "item.html",
     PageKind.ON_REQUEST: "on_request.html",
     PageKind.NEGATIVE: "negative.html",
@@ -24,6 +25,7 @@ TEMPLATE_OF = {
     PageKind.SITEMAP: "sitemap.xml",
     PageKind.SITEMAP_PART: "sitemap.xml",
     PageKind.ROBOTS: "robots.txt",
+    PageKind.FEED: "feed.xml",
 }
 
 

@@ -6,11 +6,13 @@ URL scheme (relative to the site's base path):
     agencies/<agency>/items/<item>/      catalogue item (item = 网址标识, or its position)
     agencies/<agency>/on-request/<n>/    on-request entry
     agencies/<agency>/negative/<n>/      negative-list entry
+    agencies/<agency>/history/           the commits that changed the agency's file
     legal-basis/                         the legal-basis index: every cited law once
     legal-basis/<law>/                   one law and every entry that cites it (or, for a
     legal-basis/<law>/<province>/        much-cited law, its provinces, each on its own page)
     search/                              the search page (?q=…)
     404.html, sitemap.xml, robots.txt
+    feed.xml                             Atom feed of recent changes (in a git checkout)
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ import functools
 import re
 from dataclasses import dataclass
 from enum import Enum
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from .errors import ContentError, ContentInvalid
 from .fields import SLUG_PATTERN
+from .history import Commit, SourceHistory
 from .listing import (
     AgencySummary,
     CitingLine,
@@ -32,7 +35,7 @@ from .listing import (
     RegionGroup,
     SummaryHead,
     cited_law,
-    entry_paths_fields,
+    subpage_paths_fields,
     law_refs,
     laws_of,
     regions_of,
@@ -44,6 +47,7 @@ from .model import Category, Item, NegativeEntry, OnRequestEntry, SiteConfig
 class PageKind(Enum):
     HOME = "home"
     AGENCY = "agency"
+    HISTORY = "history"
     ITEM = "item"
     ON_REQUEST = "on-request"
     NEGATIVE = "negative"
@@ -55,10 +59,13 @@ class PageKind(Enum):
     SITEMAP = "sitemap"
     SITEMAP_PART = "sitemap-part"
     ROBOTS = "robots"
+    FEED = "feed"
 
 
 # sitemaps.org: at most 50,000 URLs a file; a larger site gets a sitemap index and parts.
 SITEMAP_LIMIT = 50_000
+# The feed's entries: the most recent commits that changed the content.
+FEED_LIMIT = 50
 KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
 _SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
 
@@ -84,6 +91,16 @@ class AgencyNode:
     slug: str
     path: str
     entries: tuple[EntryNode, ...]  # items, then on-request, then negative entries
+    history: tuple[Commit, ...] = ()  # the commits that changed its file, newest first
+
+    @property
+    def history_path(self) -> str:
+        return self.path + "history/"
+
+    @property
+    def updated(self) -> str | None:
+        """When its file last changed (YYYY-MM-DD), from git; None outside git or before a commit."""
+        return self.history[0].day if self.history else None
 
     @property
     def agency(self):
@@ -144,12 +161,31 @@ class SiteGraph:
     regions: tuple[RegionGroup, ...]
     laws: tuple[LawNode, ...]
     pages: tuple[Page, ...]  # the loaded agencies' pages and every page that lists other pages
+    history: SourceHistory = SourceHistory()
 
     def url(self, path: str) -> str:
         return self.base_path + path
 
     def absolute_url(self, path: str) -> str:
         return self.origin + self.base_path + path
+
+    def edit_url(self, source_path: str) -> str | None:
+        """The address where the source file is edited (the configured 编辑链接 pattern), if any."""
+        pattern = self.config.edit_url
+        return pattern.replace("{path}", quote(source_path)) if pattern else None
+
+    @functools.cached_property
+    def feed(self) -> tuple[FeedEntry, ...]:
+        """The most recent commits that changed the content, with the agencies they changed."""
+        by_source = {summary.source_path: summary for summary in self.summaries}
+        return tuple(
+            FeedEntry(
+                commit,
+                tuple(by_source[path] for path in commit.paths if path in by_source),
+                tuple(path for path in commit.paths if path not in by_source),
+            )
+            for commit in self.history.recent(FEED_LIMIT)
+        )
 
     @property
     def page_count(self) -> int:
@@ -164,8 +200,15 @@ class SiteGraph:
     def _sitemap_parts(self) -> list[list[str]]:
         listings = [p.path for p in self.pages if p.agency is None and _in_sitemap(p)]
         # the home page first, then every agency's pages, then the other lists (as in `pages`)
-        listed = [*listings[:1], *(path for s in self.summaries for path in (s.path, *s.entry_paths)), *listings[1:]]
+        listed = [*listings[:1], *(path for s in self.summaries for path in (s.path, *s.subpage_paths)), *listings[1:]]
         return [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    commit: Commit
+    agencies: tuple[AgencySummary, ...]  # the agencies whose files it changed, those that still exist
+    other_paths: tuple[str, ...]  # the other files it changed: site.yml, removed agencies' files
 
 
 def _in_sitemap(page: Page) -> bool:
@@ -178,18 +221,26 @@ def normalise_base_path(value: str) -> str:
     return "/" if path == "//" else path
 
 
-def assemble(content: Content, base_url: str | None = None, kept: tuple[AgencySummary, ...] = ()) -> SiteGraph:
+def assemble(
+    content: Content, base_url: str | None = None, kept: tuple[AgencySummary, ...] = (), history: SourceHistory = SourceHistory()
+) -> SiteGraph:
     """Build the page graph. `base_url` (a path or a full URL) overrides the configured one.
 
     `kept` are the summaries of agencies whose files were not loaded because they have not changed
     since the build that summarised them: the lists of the site include them, their own pages are
     not part of this graph."""
-    return with_lists(agency_graph(content, base_url, tuple(s.head for s in kept)), kept)
+    return with_lists(agency_graph(content, base_url, tuple(s.head for s in kept), history), kept)
 
 
-def agency_graph(content: Content, base_url: str | None = None, kept: tuple[SummaryHead, ...] = ()) -> SiteGraph:
+def agency_graph(
+    content: Content,
+    base_url: str | None = None,
+    kept: tuple[SummaryHead, ...] = (),
+    history: SourceHistory = SourceHistory(),
+) -> SiteGraph:
     """The page graph of the loaded agencies' pages, without the pages that list other pages
-    (`with_lists` adds them). `kept` are the heads of the agencies not loaded."""
+    (`with_lists` adds them). `kept` are the heads of the agencies not loaded; `history` is the
+    content folder's git history."""
     configured = urlsplit(content.config.base_url)
     origin = f"{configured.scheme}://{configured.netloc}"
     if base_url and "://" in base_url:
@@ -198,7 +249,7 @@ def agency_graph(content: Content, base_url: str | None = None, kept: tuple[Summ
     base_path = normalise_base_path(base_url or configured.path or "/")
 
     errors: list[ContentError] = []
-    agencies = _agency_nodes(content, errors)
+    agencies = _agency_nodes(content, errors, history)
     fresh = tuple(summarise(agency) for agency in agencies)
     loaded = {summary.source_path for summary in fresh}
     heads = tuple(sorted((*(s.head for s in fresh), *(h for h in kept if h.source_path not in loaded)), key=_source_order))
@@ -209,6 +260,7 @@ def agency_graph(content: Content, base_url: str | None = None, kept: tuple[Summ
     pages = []
     for agency in agencies:
         pages.append(Page(PageKind.AGENCY, agency.path, agency.path + "index.html", agency.agency.name, agency))
+        pages.append(Page(PageKind.HISTORY, agency.history_path, agency.history_path + "index.html", f"{agency.agency.name}变更记录", agency))
         chain = agency.entries
         for index, entry in enumerate(chain):
             pages.append(
@@ -223,7 +275,7 @@ def agency_graph(content: Content, base_url: str | None = None, kept: tuple[Summ
                     next=chain[index + 1] if index + 1 < len(chain) else None,
                 )
             )
-    return SiteGraph(content.config, origin, base_path, agencies, fresh, heads, (), (), (), tuple(pages))
+    return SiteGraph(content.config, origin, base_path, agencies, fresh, heads, (), (), (), tuple(pages), history)
 
 
 def with_lists(graph: SiteGraph, kept: tuple[AgencySummary, ...]) -> SiteGraph:
@@ -239,6 +291,8 @@ def with_lists(graph: SiteGraph, kept: tuple[AgencySummary, ...]) -> SiteGraph:
         Page(PageKind.SITEMAP, "sitemap.xml", "sitemap.xml", "站点地图"),
         Page(PageKind.ROBOTS, "robots.txt", "robots.txt", "robots.txt"),
     ]
+    if graph.history.commits:
+        lists.append(Page(PageKind.FEED, "feed.xml", "feed.xml", "最近更新"))
     laws = laws_of(summaries)
     for law in laws:
         lists.append(Page(PageKind.LAW, law.path, law.path + "index.html", law.key, law=law))
@@ -274,13 +328,17 @@ def agency_nodes(content: Content) -> tuple[AgencyNode, ...]:
     return agencies
 
 
-def _agency_nodes(content: Content, errors: list[ContentError]) -> tuple[AgencyNode, ...]:
+def _agency_nodes(
+    content: Content, errors: list[ContentError], history: SourceHistory = SourceHistory()
+) -> tuple[AgencyNode, ...]:
     # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
     cited: dict[str, CitedBasis] = {}
-    return tuple(_agency_node(source, errors, cited) for source in content.agencies)
+    return tuple(_agency_node(source, errors, cited, history.of(source.path)) for source in content.agencies)
 
 
-def _agency_node(source: AgencySource, errors: list[ContentError], cited: dict[str, CitedBasis]) -> AgencyNode:
+def _agency_node(
+    source: AgencySource, errors: list[ContentError], cited: dict[str, CitedBasis], history: tuple[Commit, ...]
+) -> AgencyNode:
     agency = source.agency
     slug = agency.slug or source.stem
     if agency.slug is None and not re.fullmatch(SLUG_PATTERN, slug):
@@ -318,7 +376,7 @@ def _agency_node(source: AgencySource, errors: list[ContentError], cited: dict[s
         for position, entry in enumerate(agency.negative.entries, start=1):
             add(PageKind.NEGATIVE, position, entry, entry.title, entry.kind)
     _check_unique_entry_slugs(source, entries, errors)
-    return AgencyNode(source, slug, path, tuple(entries))
+    return AgencyNode(source, slug, path, tuple(entries), history)
 
 
 def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], errors: list[ContentError]) -> None:
@@ -383,7 +441,7 @@ def summarise(agency: AgencyNode) -> AgencySummary:
     counts = {kind: 0 for kind in _SEGMENTS}
     for entry in agency.entries:
         counts[entry.kind] += 1
-    page_count, paths_digest, packed_paths = entry_paths_fields(tuple(entry.path for entry in agency.entries))
+    page_count, paths_digest, packed_paths = subpage_paths_fields((agency.history_path, *(entry.path for entry in agency.entries)))
     return AgencySummary(
         source_path=agency.source.path,
         source_digest=agency.source.digest,
@@ -408,7 +466,8 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     the page graph; its template reads nothing else from it besides the site configuration. Two
     builds that give such a page the same inputs give it the same bytes, so the build renders it
     again only when they change (an agency's edit touches the few lists that show what it changed)."""
-    own = [page.kind.value, page.path, page.title, page.province or "", str(page.part or "")]
+    # every page links to the feed when there is one
+    own = [page.kind.value, page.path, page.title, page.province or "", str(page.part or ""), str(bool(site.history.commits))]
     kind = page.kind
     if kind is PageKind.HOME:
         return own + [
@@ -431,6 +490,11 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
         return own + [
             *(p.path for p in site.pages if p.agency is None and _in_sitemap(p)),
             *(f"{s.path}|{s.page_count}|{s.paths_digest}" for s in site.summaries),
+        ]
+    if kind is PageKind.FEED:
+        return own + [
+            "|".join((e.commit.id, e.commit.date, e.commit.subject, *(f"{a.path}={a.name}" for a in e.agencies), *e.other_paths))
+            for e in site.feed
         ]
     if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
         return own

@@ -164,9 +164,10 @@ class WriteTransaction:
         sources: dict[str, SourceFile],
         summaries: Iterable[AgencySummary] = (),
         every_summary: bool = False,
+        history: str | None = None,
     ) -> WriteReport:
         """Swap the staged files in and record them; `summaries` (all of them, with
-        `every_summary`) are kept in the manifest."""
+        `every_summary`) are kept in the manifest, and `history` (see `Manifest.record`)."""
         previous, out = self.previous, self.out
         removed = sorted(set(previous.keys) - set(self._records) - self._kept)
         before = {**self._previous_outputs, **previous.outputs(removed)}
@@ -203,7 +204,7 @@ class WriteTransaction:
             for name, record in self._records.items()
             if previous.keys.get(name) != record.key or before.get(name) != record.outputs
         }
-        self.manifest = previous.record(out, settings, sources, changed, removed, summaries, every_summary)
+        self.manifest = previous.record(out, settings, sources, changed, removed, summaries, every_summary, history)
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )

@@ -30,7 +30,7 @@ def test_two_builds_of_the_seeds_are_byte_identical(tmp_path):
     build(BuildOptions(source=REPO / "content", out=second))
     files = tree_bytes(first)
     assert files == tree_bytes(second)
-    assert sum(1 for path in files if path.endswith((".html", ".xml", ".txt"))) == 195
+    assert sum(1 for path in files if path.endswith((".html", ".xml", ".txt"))) == 201  # with the feed and 5 history pages
     assert any(path.startswith("pagefind/shard-000/fragment/") for path in files)
 
 
@@ -62,7 +62,7 @@ def test_outputs_whose_source_is_gone_are_deleted_and_foreign_files_kept(project
     assert (project.out / "agencies/y/items/2/index.html").is_file()
     (project.content / "b/y.yml").unlink()
     report = build(options(project, search_index=False))
-    assert report.write.deleted == 3
+    assert report.write.deleted == 4  # its page, its change history and its two items' pages
     assert not (project.out / "agencies/y").exists()
     assert (project.out / "operator-note.txt").read_text(encoding="utf-8") == "kept"
 
@@ -198,7 +198,7 @@ def test_build_py_and_the_console_command_do_the_same_build(tmp_path):
         [sys.executable, str(REPO / "build.py"), "--out", str(script_out)], cwd=REPO, env=env, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.startswith("构建完成：195 个页面（渲染 195 个）；写入 ")
+    assert run.stdout.startswith("构建完成：201 个页面（渲染 201 个）；写入 ")
     run = subprocess.run(
         [sys.executable, "-m", "gkml_ssg", "build", "--out", str(command_out)], cwd=REPO, env=env, capture_output=True, text=True
     )

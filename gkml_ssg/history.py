@@ -1,0 +1,109 @@
+"""The git history of the content folder: when each file last changed, and the commits behind it.
+
+Read with one `git log` over the content folder. Outside a git checkout (or without git) the
+history is empty and the pages show no dates: a build never falls back to the clock, so the same
+sources give the same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Fields and records of `git log --format`: unit and record separators cannot occur in a subject.
+_FIELD, _RECORD = "\x1f", "\x1e"
+_FORMAT = f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str  # the full hash
+    date: str  # author date with its offset, ISO 8601: when the change was made, not when it landed
+    author: str
+    subject: str
+    paths: tuple[str, ...]  # the content files it touched, relative to the content folder
+
+    @property
+    def day(self) -> str:
+        """The date in the author's own time zone (YYYY-MM-DD)."""
+        return self.date[:10]
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:10]
+
+
+@dataclass(frozen=True)
+class SourceHistory:
+    head: str = ""  # the commit checked out; "" outside git
+    commits: tuple[Commit, ...] = ()  # every commit that touched the content folder, newest first
+    _by_path: dict[str, tuple[Commit, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def of(self, path: str) -> tuple[Commit, ...]:
+        """The commits that touched one content file, newest first."""
+        return self._by_path.get(path, ())
+
+    def key(self, path: str) -> str:
+        """What an agency's pages show of its file's history, hashed ("" when it has none)."""
+        commits = self.of(path)
+        if not commits:
+            return ""
+        text = "\n".join(f"{c.id}|{c.date}|{c.subject}" for c in commits)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def recent(self, limit: int) -> tuple[Commit, ...]:
+        return self.commits[:limit]
+
+
+def git_head(source: Path) -> str:
+    """The commit checked out in the repository holding `source`; "" outside git. Cheap: the
+    build compares it with the previous build's before it reads any history."""
+    found = _git(source, "rev-parse", "--verify", "--quiet", "HEAD")
+    return found.strip() if found is not None else ""
+
+
+def read_history(source: Path, head: str | None = None) -> SourceHistory:
+    """Every commit up to `head` (default: HEAD) that touched a file under `source`."""
+    head = git_head(source) if head is None else head
+    if not head:
+        return SourceHistory()
+    # --relative: paths relative to the content folder; --no-merges: a merge repeats its parents'
+    # changes and names no file of its own.
+    found = _git(source, "-c", "core.quotePath=false", "log", "--no-merges", "--relative", "--name-only", _FORMAT, head, "--", ".")
+    if found is None:
+        return SourceHistory()
+    return _parse(head, found)
+
+
+def _parse(head: str, text: str) -> SourceHistory:
+    commits = []
+    for record in text.split(_RECORD)[1:]:
+        header, _, names = record.partition("\n")
+        commit_id, date, author, subject = header.split(_FIELD, 3)
+        paths = tuple(sorted({name for name in names.splitlines() if name}))
+        commits.append(Commit(commit_id, date, author, subject, paths))
+    by_path: dict[str, list[Commit]] = {}
+    for commit in commits:
+        for path in commit.paths:
+            by_path.setdefault(path, []).append(commit)
+    return SourceHistory(head, tuple(commits), {path: tuple(found) for path, found in by_path.items()})
+
+
+def _git(source: Path, *arguments: str) -> str | None:
+    """Git's output, or None when `source` is not in a git checkout or git is missing."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(source), *arguments],
+            capture_output=True,
+            check=False,
+            # no pager, no prompt, and the same output whatever the user's locale
+            env={**os.environ, "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    return result.stdout.decode("utf-8", errors="replace")
+
