@@ -57,6 +57,10 @@ class SourceHistory:
         return self.commits[:limit]
 
 
+# The history of a content folder outside git (shared: a SourceHistory is never changed).
+NO_HISTORY = SourceHistory()
+
+
 def git_head(source: Path) -> str:
     """The commit checked out in the repository holding `source`; "" outside git. Cheap: the
     build compares it with the previous build's before it reads any history."""
@@ -68,12 +72,12 @@ def read_history(source: Path, head: str | None = None) -> SourceHistory:
     """Every commit up to `head` (default: HEAD) that touched a file under `source`."""
     head = git_head(source) if head is None else head
     if not head:
-        return SourceHistory()
+        return NO_HISTORY
     # --relative: paths relative to the content folder; --no-merges: a merge repeats its parents'
     # changes and names no file of its own.
     found = _git(source, "-c", "core.quotePath=false", "log", "--no-merges", "--relative", "--name-only", _FORMAT, head, "--", ".")
     if found is None:
-        return SourceHistory()
+        return NO_HISTORY
     return _parse(head, found)
 
 

@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 
 from .errors import ContentError, ContentInvalid
 from .fields import SLUG_PATTERN
-from .history import Commit, SourceHistory
+from .history import NO_HISTORY, Commit, SourceHistory
 from .listing import (
     AgencySummary,
     CitingLine,
@@ -35,10 +35,10 @@ from .listing import (
     RegionGroup,
     SummaryHead,
     cited_law,
-    subpage_paths_fields,
     law_refs,
     laws_of,
     regions_of,
+    subpage_paths_fields,
 )
 from .load import AgencySource, Content
 from .model import Category, Item, NegativeEntry, OnRequestEntry, SiteConfig
@@ -161,7 +161,7 @@ class SiteGraph:
     regions: tuple[RegionGroup, ...]
     laws: tuple[LawNode, ...]
     pages: tuple[Page, ...]  # the loaded agencies' pages and every page that lists other pages
-    history: SourceHistory = SourceHistory()
+    history: SourceHistory = NO_HISTORY
 
     def url(self, path: str) -> str:
         return self.base_path + path
@@ -222,7 +222,7 @@ def normalise_base_path(value: str) -> str:
 
 
 def assemble(
-    content: Content, base_url: str | None = None, kept: tuple[AgencySummary, ...] = (), history: SourceHistory = SourceHistory()
+    content: Content, base_url: str | None = None, kept: tuple[AgencySummary, ...] = (), history: SourceHistory = NO_HISTORY
 ) -> SiteGraph:
     """Build the page graph. `base_url` (a path or a full URL) overrides the configured one.
 
@@ -236,7 +236,7 @@ def agency_graph(
     content: Content,
     base_url: str | None = None,
     kept: tuple[SummaryHead, ...] = (),
-    history: SourceHistory = SourceHistory(),
+    history: SourceHistory = NO_HISTORY,
 ) -> SiteGraph:
     """The page graph of the loaded agencies' pages, without the pages that list other pages
     (`with_lists` adds them). `kept` are the heads of the agencies not loaded; `history` is the
@@ -329,7 +329,7 @@ def agency_nodes(content: Content) -> tuple[AgencyNode, ...]:
 
 
 def _agency_nodes(
-    content: Content, errors: list[ContentError], history: SourceHistory = SourceHistory()
+    content: Content, errors: list[ContentError], history: SourceHistory = NO_HISTORY
 ) -> tuple[AgencyNode, ...]:
     # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
     cited: dict[str, CitedBasis] = {}
