@@ -81,6 +81,23 @@ def check_command(source: Path, output_format: str, strict: bool) -> None:
     sys.exit(0 if report.passed(strict) else 1)
 
 
+@main.command("serve")
+@click.option("--source", type=click.Path(path_type=Path), default="content", show_default=True, help="内容目录（机构 YAML 文件和 site.yml）。")
+@click.option("--out", type=click.Path(path_type=Path), default=".gkml-preview", show_default=True,
+              help="预览网站的输出目录（不是发布用的 public/）。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只有本机能访问。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="监听端口。")
+@click.option("--no-index", is_flag=True, help="跳过搜索索引（Pagefind），重建更快，但搜索页不可用。")
+def serve_command(source: Path, out: Path, host: str, port: int, no_index: bool) -> None:
+    """预览网站：构建后在本机提供访问；保存内容、模板、静态文件或 site.yml 后自动重建并刷新浏览器。
+
+    内容有错时服务器继续运行，保留上次成功构建的网站，浏览器中显示错误（文件、行、列），改正后自动恢复。
+    """
+    from .preview import Preview, preview_options  # tornado is loaded only for this command
+
+    sys.exit(Preview(preview_options(source, out, search_index=not no_index)).run(host, port))
+
+
 @main.command("schema")
 @click.option("--out-dir", type=click.Path(path_type=Path), default="schema", show_default=True, help="写入 JSON Schema 文件的目录。")
 def schema_command(out_dir: Path) -> None:

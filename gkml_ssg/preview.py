@@ -1,0 +1,252 @@
+"""`gkml serve`: build the site, serve it on this machine, and when a source file is saved, build
+again and reload the open browser pages.
+
+`Preview` orchestrates: it owns the build options and the outcome of the last build, and calls the
+build stage it was given (incremental through its manifest). A failed build leaves the site as it
+was; the pages then show its errors (`preview_app`) until a build succeeds. The livereload package
+provides the server: its websocket, its browser script (added to every HTML page) and the polling
+loop that drives `SourceWatcher`. Builds run on that loop, one at a time: a request made during a
+build is answered when it ends, never from a half-updated folder.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado.ioloop import IOLoop
+
+from .builder import BuildOptions, BuildReport, build
+from .errors import ContentInvalid
+from .preview_app import Failure, SiteApp
+from .write import OutputRefused
+
+DEFAULT_OUT = Path(".gkml-preview")  # not public/: a preview is built for another base URL
+DEFAULT_CACHE = Path(".gkml-cache")  # shared with `gkml build`: entries are keyed by content
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One build of the preview: its report, or why it failed; and what started it."""
+
+    report: BuildReport | None
+    failure: Failure | None
+    seconds: float
+    changed: tuple[str, ...] = ()
+
+
+def preview_options(source: Path, out: Path = DEFAULT_OUT, search_index: bool = True,
+                    cache: Path | None = DEFAULT_CACHE) -> BuildOptions:
+    """Build options for a site served at the root of http://host:port/."""
+    return BuildOptions(source=source, out=out, base_url="/", search_index=search_index, cache=cache)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def site_url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+class Preview:
+    """The preview's state: what to build, the last build's outcome, and a lock so that two
+    builds never overlap. `build` is the build stage (injected so that tests can replace it)."""
+
+    def __init__(self, options: BuildOptions, build: Callable[[BuildOptions], BuildReport] = build,
+                 out: TextIO | None = None, err: TextIO | None = None):
+        self.options = options
+        self._build = build
+        self._out = out or sys.stdout
+        self._err = err or sys.stderr
+        self._lock = threading.Lock()
+        self.last: Outcome | None = None
+        self.builds = 0
+
+    @property
+    def failure(self) -> Failure | None:
+        return self.last.failure if self.last is not None else None
+
+    def rebuild(self, changed: tuple[str, ...] = ()) -> Outcome:
+        """Build once; record and report the outcome. Never raises for a failed build."""
+        with self._lock:
+            started = time.perf_counter()
+            report, failure = None, None
+            try:
+                report = self._build(self.options)
+            except ContentInvalid as invalid:
+                failure = Failure(errors=tuple(invalid.errors))
+            except OutputRefused as refused:
+                failure = Failure(message=f"构建失败：{refused}")
+            except Exception as error:  # noqa: BLE001 -- a bug must not stop the preview: say it, keep serving
+                traceback.print_exc(file=self._err)
+                failure = Failure(message=f"构建出错：{type(error).__name__}: {error}")
+            self.last = Outcome(report, failure, time.perf_counter() - started, changed)
+            self.builds += 1
+            self._say(self.last)
+            return self.last
+
+    def application(self) -> SiteApp:
+        return SiteApp(self.options.out, lambda: self.failure)
+
+    def watched(self) -> list[Path]:
+        """The folders whose files the site is made from: content (site.yml is in it), templates, static."""
+        folders = [self.options.source, self.options.templates, self.options.static]
+        return [folder for i, folder in enumerate(folders) if folder.is_dir() and folder not in folders[:i]]
+
+    def run(self, host: str, port: int) -> int:
+        """Build, serve until Ctrl-C, and return the exit status."""
+        if not is_loopback(host):
+            print(f"警告：预览服务器监听 {host}，其他机器也能访问它和其中尚未发布的内容。"
+                  "只在本机预览时请去掉 --host。", file=self._err, flush=True)
+        try:
+            watcher = SourceWatcher(self.rebuild_and_reload)
+            for folder in self.watched():
+                watcher.watch(str(folder))
+            watcher.baseline()  # before the first build: a file saved during it is built next
+            outcome = self.rebuild()
+            if outcome.failure is not None and not outcome.failure.errors:
+                return 1  # the output folder was refused, or the build broke: nothing to serve
+            print(f"预览地址：{site_url(host, port)}（保存内容、模板或静态文件后自动重建并刷新；按 Ctrl-C 停止）",
+                  file=self._out, flush=True)
+            serve(self.application(), watcher, host, port)
+        except KeyboardInterrupt:
+            pass
+        except OSError as error:
+            print(f"无法在 {host}:{port} 上启动预览服务器：{error.strerror or error}（可用 --port 换一个端口）",
+                  file=self._err, flush=True)
+            return 1
+        print("预览已停止。", file=self._out, flush=True)
+        return 0
+
+    def rebuild_and_reload(self, changed: list[str]) -> None:
+        """What the watcher calls: build, then reload every open page, whether the build failed
+        (it shows the errors) or not ("*" is no file name: livereload.js reloads the whole page)."""
+        self.rebuild(tuple(self._shown(path) for path in changed))
+        LiveReloadHandler.reload_waiters("*")
+
+    def _shown(self, path: str) -> str:
+        """A changed file as the messages name it: content files below the content folder."""
+        for folder in self.watched():
+            if Path(path).is_relative_to(folder):
+                return Path(path).relative_to(folder if folder == self.options.source else folder.parent).as_posix()
+        return path
+
+    def _say(self, outcome: Outcome) -> None:
+        when = time.strftime("%H:%M:%S")
+        cause = f"{', '.join(outcome.changed)} 有改动；" if outcome.changed else ""
+        if outcome.failure is None:
+            print(f"[{when}] {cause}{outcome.report.summary()}", file=self._out, flush=True)
+            return
+        for error in outcome.failure.errors:
+            print(error.format(), file=self._err)
+        if outcome.failure.errors:
+            print(f"[{when}] {cause}构建失败：发现 {len(outcome.failure.errors)} 处错误；"
+                  "预览保留上次成功构建的网站，浏览器中显示这些错误。", file=self._err, flush=True)
+        else:
+            print(f"[{when}] {cause}{outcome.failure.message}", file=self._err, flush=True)
+
+
+class SourceWatcher(Watcher):
+    """livereload's watcher, made to scan every watched file each time (size and time, by
+    `os.scandir`) and call `on_change` once per batch of changes, however many files and folders
+    they touch. `on_change` builds and sends the reload itself: livereload's own poll drops a
+    reload that comes within 3 seconds of the previous one. It polls every `min_interval` seconds,
+    or less often when a scan takes longer than `scan_share` of the time."""
+
+    def __init__(self, on_change: Callable[[list[str]], None], min_interval: float = 0.2, scan_share: float = 0.05):
+        super().__init__()
+        self.on_change = on_change
+        self.min_interval = min_interval
+        self.scan_share = scan_share
+        self.scan_seconds = 0.0
+        self._seen: dict[str, tuple[int, int]] | None = None
+
+    def ignore(self, filename: str) -> bool:
+        """Editors' swap, backup and lock files, and hidden files."""
+        name = os.path.basename(filename)
+        return super().ignore(filename) or name.startswith(".") or name.endswith("~") or name == "4913"
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """Every watched file's time and size, by path."""
+        found: dict[str, tuple[int, int]] = {}
+
+        def walk(folder: str) -> None:
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if self.ignore(entry.path) or entry.name in self.ignored_dirs:
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            walk(entry.path)
+                        elif entry.is_file(follow_symlinks=False):
+                            status = entry.stat(follow_symlinks=False)
+                            found[entry.path] = (status.st_mtime_ns, status.st_size)
+            except OSError:
+                pass  # a folder removed while scanning: the next scan sees it gone
+
+        for path in self._tasks:
+            walk(path)
+        return found
+
+    def examine(self) -> tuple[str | None, float | None]:
+        if self._changes:  # livereload's own, queued by Server.serve: browsers reconnecting after a restart
+            return self._changes.pop()
+        started = time.perf_counter()
+        now = self.snapshot()
+        before, self._seen = self._seen, now
+        self.scan_seconds = time.perf_counter() - started
+        if before is not None:
+            changed = sorted(path for path in before.keys() | now.keys() if before.get(path) != now.get(path))
+            if changed:
+                self.filepath = changed[0]
+                self.on_change(changed)
+        return None, None  # nothing for livereload to do: on_change has reloaded
+
+    def interval(self) -> float:
+        return max(self.min_interval, self.scan_seconds / self.scan_share)
+
+    def baseline(self) -> None:
+        """Take the files as they are now: changes are counted from here."""
+        self._seen = self.snapshot()
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Poll on the server's loop (livereload polls every 0.8 s when this returns False)."""
+        if self._seen is None:
+            self.baseline()
+        loop = IOLoop.current()
+
+        def poll() -> None:
+            try:
+                callback()
+            finally:
+                loop.call_later(self.interval(), poll)
+
+        loop.call_later(self.interval(), poll)
+        return True
+
+
+def serve(app: SiteApp, watcher: SourceWatcher, host: str, port: int) -> None:
+    """Serve `app` with livereload, polling `watcher`, until Ctrl-C."""
+    server = Server(app, watcher=watcher)
+    # gkml says in Chinese what it does; livereload's own English notes are left out, not its warnings
+    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
+    # debug=False: tornado's debug mode would restart the process when gkml's code changes
+    server.serve(port=port, host=host, debug=False, live_css=False)
