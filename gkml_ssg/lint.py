@@ -112,12 +112,16 @@ def extraction_spacing(file: _File, agency: Agency) -> Iterator[Diagnostic]:
         found = list(_EXTRACTION_SPACE.finditer(text))
         if not found:
             continue
+        # The excerpt: the first spaced run (`形 成 或 者`, one match per space) with a little context
         first = found[0]
+        end = first.end() + 4
+        for match in found[1:]:
+            if match.start() <= end:
+                end = match.end() + 4
         line_start = text.rfind("\n", 0, first.start()) + 1
         line_end = text.find("\n", first.end())
         start = max(line_start, first.start() - 4)
-        end = min(line_end if line_end != -1 else len(text), first.end() + 4)
-        excerpt = text[start:end]
+        excerpt = text[start : min(line_end if line_end != -1 else len(text), end)].strip()
         more = f"（共 {len(found)} 处）" if len(found) > 1 else ""
         yield file.warning(
             "pdf-spacing",
@@ -206,12 +210,12 @@ def duplicate_titles(file: _File, agency: Agency) -> Iterator[Diagnostic]:
     catalogue = _key(Agency, "catalogue")
     title = _key(Item, "title")
     for c, category in enumerate(agency.catalogue, start=1):
-        first: dict[str, str] = {}  # title key → the first item's title field
+        first: dict[str, tuple[str, str]] = {}  # title key → the first such item's title field and title
         for i, item in enumerate(category.items, start=1):
             if item.title is None:
                 continue
             field = f"{catalogue}[{c}].{_key(Category, 'items')}[{i}].{title}"
-            earlier = first.setdefault(title_key(item.title), field)
+            earlier, earlier_title = first.setdefault(title_key(item.title), (field, item.title))
             if earlier == field:
                 continue
             line = file.line_of(earlier)
@@ -219,7 +223,7 @@ def duplicate_titles(file: _File, agency: Agency) -> Iterator[Diagnostic]:
             yield file.warning(
                 "duplicate-title",
                 field,
-                f"一级事项“{category.name}”中已有{title}“{item.title}”（{where}）",
+                f"一级事项“{category.name}”中{title}“{item.title}”与{where}的“{earlier_title}”重复",
                 "同一事项请合并为一行；不同事项请写出原表中区分二者的名称",
                 item.origin,
             )
