@@ -52,7 +52,7 @@ def manifest_contents(root: Path) -> tuple:
     manifest = Manifest.read(root)
     summaries = {path: summary.to_row() for path, summary in sorted(manifest.summaries().items())}
     outputs = manifest.outputs(manifest.keys)
-    return manifest.settings, sorted(manifest.digests.items()), sorted(manifest.keys.items()), sorted(outputs.items()), summaries
+    return manifest.settings, manifest.history, sorted(manifest.digests.items()), sorted(manifest.keys.items()), sorted(outputs.items()), summaries
 
 
 def resolve_internal(out: Path, base_path: str, link: str) -> Path | None:
