@@ -93,7 +93,8 @@ def serve_command(source: Path, out: Path, host: str, port: int, no_index: bool)
 
     内容有错时服务器继续运行，保留上次成功构建的网站，浏览器中显示错误（文件、行、列），改正后自动恢复。
     """
-    from .preview import Preview, preview_options  # tornado is loaded only for this command
+    # imported here: tornado is loaded only for this command
+    from .preview import Preview, preview_options
 
     sys.exit(Preview(preview_options(source, out, search_index=not no_index)).run(host, port))
 
