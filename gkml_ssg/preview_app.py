@@ -185,6 +185,7 @@ _ERROR_TEMPLATE = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUnd
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>构建失败 - gkml 预览</title>
+<link rel="icon" href="data:,">
 <style>
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 52rem; padding: 1.5rem; line-height: 1.6; color: #222; }
 h1 { color: #a00; font-size: 1.5rem; }
