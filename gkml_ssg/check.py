@@ -12,9 +12,10 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, errors
 from .errors import ContentInvalid
-from .field_origins import file_origins
+from .field_origins import FileOrigins
 from .lint import lint_agency
 from .load import Content, load_content
+from .parallel_render import default_workers
 from .site import assemble
 
 
@@ -56,10 +57,11 @@ class CheckReport:
         }
 
 
-def check_content(source: Path) -> CheckReport:
-    """Check the content folder `source`: the build's errors, then (once it loads) the warnings."""
+def check_content(source: Path, workers: int | None = None) -> CheckReport:
+    """Check the content folder `source`: the build's errors, then (once it loads) the warnings.
+    Files are parsed on `workers` processes (default: the CPU count), as the build parses them."""
     try:
-        content = load_content(source)
+        content = load_content(source, workers=default_workers() if workers is None else workers)
     except ContentInvalid as invalid:
         return CheckReport(source, tuple(errors(invalid.errors)), None)
     found: list[Diagnostic] = []
@@ -72,12 +74,9 @@ def check_content(source: Path) -> CheckReport:
 
 
 def _warnings(source: Path, content: Content) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
-    for agency in content.agencies:
-        # Read again for the values' own lines: the model keeps only the rows' (see field_origins).
-        try:
-            origins = file_origins((source / agency.path).read_bytes())
-        except OSError:  # gone since it was loaded: the rows' own origins will do
-            origins = {}
-        found += lint_agency(agency.path, agency.agency, origins)
-    return found
+    # The values' own lines come from the file's node tree (the model keeps only the rows').
+    return [
+        warning
+        for agency in content.agencies
+        for warning in lint_agency(agency.path, agency.agency, FileOrigins(source / agency.path))
+    ]

@@ -8,6 +8,12 @@ tree again and looks the field up here; the paths are built exactly as the decod
 
 from __future__ import annotations
 
+import collections.abc
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
 from .errors import Origin
 from .yamlnodes import Mapping, Node, Sequence, YamlRefused, decode_utf8, parse
 
@@ -29,9 +35,26 @@ def value_origins(root: Node) -> dict[str, Origin]:
     return found
 
 
-def file_origins(data: bytes) -> dict[str, Origin]:
-    """The origins of a file's values; none when it does not parse (its errors are reported by the loader)."""
-    try:
-        return value_origins(parse(decode_utf8(data)))
-    except YamlRefused:
-        return {}
+@dataclass(frozen=True)
+class FileOrigins(collections.abc.Mapping[str, Origin]):
+    """The origins of a file's values, read and parsed at the first lookup: a file without
+    warnings is never parsed a second time. Empty when the file is gone or no longer parses
+    (the row's origin then stands in)."""
+
+    path: Path
+
+    @functools.cached_property
+    def _found(self) -> dict[str, Origin]:
+        try:
+            return value_origins(parse(decode_utf8(self.path.read_bytes())))
+        except (OSError, YamlRefused):
+            return {}
+
+    def __getitem__(self, field: str) -> Origin:
+        return self._found[field]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
