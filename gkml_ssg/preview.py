@@ -4,9 +4,13 @@ again and reload the open browser pages.
 `Preview` orchestrates: it owns the build options and the outcome of the last build, and calls the
 build stage it was given (incremental through its manifest). A failed build leaves the site as it
 was; the pages then show its errors (`preview_app`) until a build succeeds. The livereload package
-provides the server: its websocket, its browser script (added to every HTML page) and the polling
-loop that drives `SourceWatcher`. Builds run on that loop, one at a time: a request made during a
-build is answered when it ends, never from a half-updated folder.
+provides the server: its websocket, its browser script (added to every HTML page) and the loop
+that polls `SourceWatcher`.
+
+Builds run one at a time on a thread of their own, so that the server keeps answering; changes
+saved during a build are built next, together. Open pages reload as soon as the site and its search
+are current: after an edit the build says so (`on_current`) before it re-indexes the edited
+agencies' search shard, which can take seconds on a large site, and the pages reload then.
 """
 
 from __future__ import annotations
@@ -67,16 +71,20 @@ def site_url(host: str, port: int) -> str:
 
 
 class Preview:
-    """The preview's state: what to build, the last build's outcome, and a lock so that two
-    builds never overlap. `build` is the build stage (injected so that tests can replace it)."""
+    """The preview's state: what to build, the last build's outcome, the changes waiting for a
+    build, and locks so that two builds never overlap. `build` is the build stage, called as
+    `build(options, on_current=...)` (injected so that tests can replace it)."""
 
-    def __init__(self, options: BuildOptions, build: Callable[[BuildOptions], BuildReport] = build,
+    def __init__(self, options: BuildOptions, build: Callable[..., BuildReport] = build,
                  out: TextIO | None = None, err: TextIO | None = None):
         self.options = options
         self._build = build
         self._out = out or sys.stdout
         self._err = err or sys.stderr
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held by a build
+        self._queue_lock = threading.Lock()  # held while `_pending` or `_worker` change
+        self._pending: set[str] = set()
+        self._worker: threading.Thread | None = None
         self.last: Outcome | None = None
         self.builds = 0
 
@@ -84,13 +92,14 @@ class Preview:
     def failure(self) -> Failure | None:
         return self.last.failure if self.last is not None else None
 
-    def rebuild(self, changed: tuple[str, ...] = ()) -> Outcome:
-        """Build once; record and report the outcome. Never raises for a failed build."""
+    def rebuild(self, changed: tuple[str, ...] = (), on_current: Callable[[float], None] | None = None) -> Outcome:
+        """Build once; record and report the outcome. Never raises for a failed build. `on_current`
+        is called when an edit's pages and search are current, before its shard is re-indexed."""
         with self._lock:
             started = time.perf_counter()
             report, failure = None, None
             try:
-                report = self._build(self.options)
+                report = self._build(self.options, on_current=on_current)
             except ContentInvalid as invalid:
                 failure = Failure(errors=tuple(invalid.errors))
             except OutputRefused as refused:
@@ -117,7 +126,7 @@ class Preview:
             print(f"警告：预览服务器监听 {host}，其他机器也能访问它和其中尚未发布的内容。"
                   "只在本机预览时请去掉 --host。", file=self._err, flush=True)
         try:
-            watcher = SourceWatcher(self.rebuild_and_reload)
+            watcher = SourceWatcher(lambda paths: self.files_changed(paths, livereload_reloader()))
             for folder in self.watched():
                 watcher.watch(str(folder))
             watcher.baseline()  # before the first build: a file saved during it is built next
@@ -133,14 +142,49 @@ class Preview:
             print(f"无法在 {host}:{port} 上启动预览服务器：{error.strerror or error}（可用 --port 换一个端口）",
                   file=self._err, flush=True)
             return 1
+        worker = self._worker
+        if worker is not None and worker.is_alive():
+            print("正在等待当前构建结束（再按 Ctrl-C 立即退出）……", file=self._out, flush=True)
+            try:
+                worker.join()
+            except KeyboardInterrupt:
+                return 130  # the build is cut short; the next one repairs the folder (see write.py)
         print("预览已停止。", file=self._out, flush=True)
         return 0
 
-    def rebuild_and_reload(self, changed: list[str]) -> None:
-        """What the watcher calls: build, then reload every open page, whether the build failed
-        (it shows the errors) or not ("*" is no file name: livereload.js reloads the whole page)."""
-        self.rebuild(tuple(self._shown(path) for path in changed))
-        LiveReloadHandler.reload_waiters("*")
+    def files_changed(self, paths: list[str], reload: Callable[[], None]) -> None:
+        """Build these changes on the build thread, or with the next build if one is running; then
+        `reload` (which must be safe to call from any thread) reloads the open pages: as soon as
+        the site and its search are current, or when the build ends, failed or not (the pages then
+        show its errors)."""
+        with self._queue_lock:
+            self._pending.update(self._shown(path) for path in paths)
+            if self._worker is not None:
+                return  # the running build thread takes them next
+            self._worker = threading.Thread(target=self._build_pending, args=(reload,), name="gkml-preview-build", daemon=True)
+            self._worker.start()
+
+    def _build_pending(self, reload: Callable[[], None]) -> None:
+        while True:
+            with self._queue_lock:
+                if not self._pending:
+                    self._worker = None
+                    return
+                changed, self._pending = tuple(sorted(self._pending)), set()
+            self._build_and_reload(changed, reload)
+
+    def _build_and_reload(self, changed: tuple[str, ...], reload: Callable[[], None]) -> None:
+        reloaded = []
+
+        def current(seconds: float) -> None:
+            reloaded.append(seconds)
+            reload()
+            print(f"[{time.strftime('%H:%M:%S')}] 网站和搜索已更新（{seconds:.2f} 秒），已刷新浏览器；正在重建改动机构所在的搜索分片……",
+                  file=self._out, flush=True)
+
+        outcome = self.rebuild(changed, on_current=current)
+        if not reloaded or outcome.failure is not None:
+            reload()
 
     def _shown(self, path: str) -> str:
         """A changed file as the messages name it: content files below the content folder."""
@@ -167,8 +211,8 @@ class Preview:
 class SourceWatcher(Watcher):
     """livereload's watcher, made to scan every watched file each time (size and time, by
     `os.scandir`) and call `on_change` once per batch of changes, however many files and folders
-    they touch. `on_change` builds and sends the reload itself: livereload's own poll drops a
-    reload that comes within 3 seconds of the previous one. It polls every `min_interval` seconds,
+    they touch. `on_change` starts a build, which sends the reload itself: livereload's own poll
+    would reload before the build ends, and drops a reload within 3 seconds of the previous one. It polls every `min_interval` seconds,
     or less often when a scan takes longer than `scan_share` of the time."""
 
     def __init__(self, on_change: Callable[[list[str]], None], min_interval: float = 0.2, scan_share: float = 0.05):
@@ -241,6 +285,13 @@ class SourceWatcher(Watcher):
 
         loop.call_later(self.interval(), poll)
         return True
+
+
+def livereload_reloader() -> Callable[[], None]:
+    """A function that reloads every page connected to livereload's server, from any thread; made
+    on the server's loop. "*" is no file name: livereload.js then reloads the whole page."""
+    loop = IOLoop.current()
+    return lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
 
 def serve(app: SiteApp, watcher: SourceWatcher, host: str, port: int) -> None:

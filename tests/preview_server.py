@@ -22,6 +22,11 @@ HAIYUAN_ITEM = "/agencies/haiyuan-yibao/items/2/"
 HAIYUAN_TEXT = "领导班子成员姓名、职务、主要或分管工作"
 
 
+# `gkml`, with Ctrl-C (SIGINT) raising KeyboardInterrupt as in a terminal, even when this process was
+# started with SIGINT ignored (a background job of a non-interactive shell): the child inherits that.
+MAIN = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from gkml_ssg.cli import main; main()"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -54,7 +59,7 @@ class PreviewProcess:
         self.stop()
 
     def start(self, timeout: float = 120) -> None:
-        command = [sys.executable, "-m", "gkml_ssg", "serve", "--source", "content", "--host", self.host,
+        command = [sys.executable, "-c", MAIN, "serve", "--source", "content", "--host", self.host,
                    "--port", str(self.port), *self.options]
         env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         with open(self.root / "serve.out", "wb") as out, open(self.root / "serve.err", "wb") as err:

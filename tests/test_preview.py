@@ -216,7 +216,7 @@ class FakeBuild:
         self.outcomes = list(outcomes)
         self.calls: list[BuildOptions] = []
 
-    def __call__(self, options: BuildOptions) -> BuildReport:
+    def __call__(self, options: BuildOptions, on_current=None) -> BuildReport:
         self.calls.append(options)
         outcome = self.outcomes.pop(0)
         if isinstance(outcome, BaseException):
@@ -260,7 +260,7 @@ def test_rebuild_survives_a_refused_output_and_a_bug(tmp_path):
 def test_rebuilds_never_overlap(tmp_path):
     running, most = [0], [0]
 
-    def slow_build(options):
+    def slow_build(options, on_current=None):
         running[0] += 1
         most[0] = max(most[0], running[0])
         time.sleep(0.05)
@@ -274,6 +274,53 @@ def test_rebuilds_never_overlap(tmp_path):
     for thread in threads:
         thread.join()
     assert most[0] == 1 and preview.builds == 4
+
+
+class BlockedBuild:
+    """A build that says the site is current, then waits to be released before it ends (as an edit's
+    build waits for its search shard)."""
+
+    def __init__(self):
+        self.release = threading.Event()
+        self.calls = 0
+
+    def __call__(self, options, on_current=None):
+        self.calls += 1
+        if on_current is not None:
+            on_current(0.1)
+        assert self.release.wait(10)
+        return REPORT
+
+
+def test_pages_reload_when_the_site_is_current_and_changes_wait_for_the_next_build(tmp_path):
+    build = BlockedBuild()
+    (tmp_path / "content").mkdir()
+    preview, out, _ = quiet_preview(build, tmp_path)
+    reloads = []
+    preview.files_changed([str(tmp_path / "content" / "a.yml")], lambda: reloads.append(build.calls))
+    deadline = time.monotonic() + 10
+    while not reloads and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert reloads == [1] and preview._worker.is_alive()  # reloaded while the build goes on
+    preview.files_changed([str(tmp_path / "content" / "b.yml")], lambda: reloads.append(build.calls))
+    preview.files_changed([str(tmp_path / "content" / "c.yml")], lambda: reloads.append(build.calls))
+    worker = preview._worker
+    build.release.set()
+    worker.join(10)
+    assert build.calls == 2 and reloads == [1, 2]  # one more build for both changes, no reload at its end
+    assert preview.last.changed == ("b.yml", "c.yml")
+    assert "网站和搜索已更新（0.10 秒），已刷新浏览器" in out.getvalue()
+    assert preview._worker is None
+
+
+def test_pages_reload_after_a_failed_build(tmp_path):
+    preview, _, _ = quiet_preview(FakeBuild(INVALID), tmp_path)
+    reloads = []
+    preview.files_changed([str(tmp_path / "content" / "a.yml")], lambda: reloads.append(True))
+    deadline = time.monotonic() + 10
+    while preview._worker is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert reloads == [True] and preview.failure.errors == tuple(INVALID.errors)
 
 
 def test_the_application_follows_the_last_build(project):

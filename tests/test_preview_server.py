@@ -88,5 +88,7 @@ def test_it_listens_on_loopback_only(server):
 def test_ctrl_c_stops_it_cleanly(tmp_path):
     process = PreviewProcess(tmp_path, "--no-index")
     process.start()
+    process.edit(HAIYUAN, HAIYUAN_TEXT, HAIYUAN_TEXT + "（停止前）")  # a build thread has run
+    process.wait_for(HAIYUAN_ITEM, lambda status, text: "停止前" in text)
     assert process.stop() == 0
     assert "预览已停止。" in process.output()
