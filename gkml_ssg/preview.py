@@ -212,8 +212,9 @@ class SourceWatcher(Watcher):
     """livereload's watcher, made to scan every watched file each time (size and time, by
     `os.scandir`) and call `on_change` once per batch of changes, however many files and folders
     they touch. `on_change` starts a build, which sends the reload itself: livereload's own poll
-    would reload before the build ends, and drops a reload within 3 seconds of the previous one. It polls every `min_interval` seconds,
-    or less often when a scan takes longer than `scan_share` of the time."""
+    would reload before the build ends, and drops a reload within 3 seconds of the previous one.
+    It polls every `min_interval` seconds, or less often when a scan takes longer than `scan_share`
+    of that (at 2,500 agencies a scan takes about 40 ms: every 0.8 s)."""
 
     def __init__(self, on_change: Callable[[list[str]], None], min_interval: float = 0.2, scan_share: float = 0.05):
         super().__init__()
@@ -262,7 +263,7 @@ class SourceWatcher(Watcher):
             if changed:
                 self.filepath = changed[0]
                 self.on_change(changed)
-        return None, None  # nothing for livereload to do: on_change has reloaded
+        return None, None  # nothing for livereload to do: the build started by on_change reloads
 
     def interval(self) -> float:
         return max(self.min_interval, self.scan_seconds / self.scan_share)
