@@ -106,19 +106,28 @@ def measure_with_websocket(process: PreviewProcess, agency: Path, repeats: int) 
     from tornado.websocket import websocket_connect
 
     async def run() -> list[dict]:
-        connection = await websocket_connect(f"ws://127.0.0.1:{process.port}/livereload")
+        received: list[tuple[float, str]] = []  # the time each message came, as it came
+
+        def on_message(message: str | None) -> None:
+            if message is not None:
+                received.append((time.time(), message))
+
+        async def first_since(since: float, command: str) -> float:
+            while not (found := [at for at, message in received if at >= since and f'"{command}"' in message]):
+                await asyncio.sleep(0.005)
+            return found[0]
+
+        connection = await websocket_connect(f"ws://127.0.0.1:{process.port}/livereload", on_message_callback=on_message)
         await connection.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
-        await connection.read_message()
+        await first_since(0, "hello")
         await connection.write_message(json.dumps({"command": "info", "url": f"{process.url}/agencies/{agency.stem}/"}))
         rows = []
         for repeat in range(repeats + 1):
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(2.5 if repeat == 0 else 0.3)  # past livereload's own reload 2 s after the start
             before = len(summaries(process))
             edit_agency(agency, f"【预览测量{repeat}】")
             written = time.time()
-            while "reload" not in (await connection.read_message() or "reload"):
-                pass
-            message = time.time() - written
+            message = await first_since(written, "reload") - written
             build, current = build_finished(process, before)
             rows.append({"message": message, "current": current, "build": build})
         connection.close()
