@@ -48,6 +48,13 @@ def test_a_broken_edit_shows_the_error_until_it_is_fixed(server):
     assert "第一次修改" in server.wait_for(HAIYUAN_ITEM, lambda status, text: status == 200)[1]
 
 
+def test_an_edit_of_the_site_configuration_is_rebuilt_and_served(server):
+    title = (server.content / "site.yml").read_text(encoding="utf-8").split("网站名称: ", 1)[1].split("\n", 1)[0]
+    server.edit("site.yml", f"网站名称: {title}", f"网站名称: {title}（预览）")
+    assert server.wait_for("/", lambda status, text: f"{title}（预览）" in text)[0] == 200
+    assert f"{title}（预览）" in server.text(HAIYUAN_ITEM)[1]  # every page shows it
+
+
 @pytest.mark.parametrize("path", [
     "/../../../../etc/passwd",
     "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
