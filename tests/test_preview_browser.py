@@ -7,8 +7,6 @@ from __future__ import annotations
 import pytest
 from preview_server import HAIYUAN, HAIYUAN_ITEM, PreviewProcess
 from test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     all_result_links,
     expected_urls,
     search_as_a_reader,
@@ -26,18 +24,6 @@ CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.liveR
 def server(tmp_path_factory):
     with PreviewProcess(tmp_path_factory.mktemp("preview-browser")) as process:  # with the search index
         yield process
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed: run the README's test command (it installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
