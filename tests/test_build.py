@@ -20,7 +20,6 @@ from gkml_ssg.history import read_history
 from gkml_ssg.manifest import MANIFEST_NAME, Manifest
 from gkml_ssg.write import OutputRefused, Unit, output_path, write_site
 
-
 # The seed site's pages: 195, 5 change histories, and the Atom feed when content/ is in a git checkout.
 SEED_PAGES = 200 + bool(read_history(REPO / "content").commits)
 
