@@ -40,6 +40,7 @@ from .parallel_render import (
     render_units,
     work_units,
 )
+from .production import require_publishable
 from .progress import NoProgress, Progress
 from .render import Renderer
 from .search_index import warm_up
@@ -69,6 +70,7 @@ class BuildOptions:
     workers: int = field(default_factory=default_workers)  # processes that render; 1 renders in this one
     cache: Path | None = None  # decoded content files are kept here between builds (None: no cache)
     shard_pages: int = SHARD_PAGE_TARGET  # search index pages per shard, on average at most
+    production: bool = False  # a build for publishing: the footer fields of site.yml are required
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ def build(
         clock = now
 
     check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
+    if options.production:
+        require_publishable(options.source)
     previous = Manifest.read(options.out)
     assets = static_files(options.static)
     scanned = scan_sources(options.source, previous.sources)

@@ -33,7 +33,11 @@ def main() -> None:
 @click.option("--cache", type=click.Path(path_type=Path), default=".gkml-cache", show_default=True,
               help="缓存已解析内容文件的目录（按文件内容的哈希），使再次构建只解析改动的文件；不会发布。")
 @click.option("--no-cache", is_flag=True, help="不使用内容缓存。")
-def build_command(source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool) -> None:
+@click.option("--production", is_flag=True,
+              help="正式发布用的构建：site.yml 的页脚字段（主办单位、网站标识码、ICP备案号、公安备案号、联系方式）缺一即失败。")
+def build_command(
+    source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool
+) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
     内容有错时列出全部错误（文件、行、列、字段），以状态 1 退出，输出目录保持原样。
@@ -41,7 +45,7 @@ def build_command(source: Path, out: Path, base_url: str | None, no_index: bool,
     try:
         options = BuildOptions(
             source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
-            cache=None if no_cache else cache,
+            cache=None if no_cache else cache, production=production,
         )
         report = build(options, terminal_progress(), on_current=_announce_current)
     except ContentInvalid as invalid:

@@ -31,6 +31,11 @@ class Commit:
         return self.date[:10]
 
     @property
+    def minute(self) -> str:
+        """The date and time in the author's own time zone (YYYY-MM-DD HH:MM)."""
+        return f"{self.date[:10]} {self.date[11:16]}"
+
+    @property
     def short_id(self) -> str:
         return self.id[:10]
 

@@ -39,6 +39,17 @@ class Content:
     sources: dict[str, str]  # every file read (site.yml and agencies) → SHA-256 of its bytes
 
 
+def load_site_config(source: Path) -> SiteConfig:
+    """Only the site configuration of `source`. Raise ContentInvalid with its errors."""
+    errors: list[ContentError] = []
+    read = _read_file(source, source / SITE_CONFIG_NAME, errors, {})
+    config = _decode_file(*read, SiteConfig, errors) if read is not None else None
+    if errors:
+        raise ContentInvalid(errors)
+    assert config is not None
+    return config
+
+
 def load_content(
     source: Path, cache: ContentCache | None = None, workers: int = 1, only: set[str] | None = None
 ) -> Content:

@@ -8,7 +8,7 @@ import jinja2
 
 from .errors import ContentError, ContentInvalid, Origin
 from .markup import MarkdownRenderer
-from .site import KIND_LABELS, Page, PageKind, SiteGraph
+from .site import COLUMN_NAMES, KIND_LABELS, Page, PageKind, SiteGraph
 
 TEMPLATE_OF = {
     PageKind.HOME: "home.html",
@@ -51,6 +51,7 @@ class Renderer:
         )
         self.environment.filters["markdown"] = MarkdownRenderer()
         self.environment.globals["kind_labels"] = KIND_LABELS
+        self.environment.globals["column_names"] = COLUMN_NAMES
         self.environment.globals["PageKind"] = PageKind
         self._asset_versions = asset_versions
 

@@ -68,6 +68,19 @@ SITEMAP_LIMIT = 50_000
 FEED_LIMIT = 50
 KIND_LABELS = {PageKind.ITEM: "主动公开事项", PageKind.ON_REQUEST: "依申请公开", PageKind.NEGATIVE: "负面清单"}
 _SEGMENTS = {PageKind.ITEM: "items", PageKind.ON_REQUEST: "on-request", PageKind.NEGATIVE: "negative"}
+# The column (栏目) each kind of page belongs to, as government-website monitoring reads it
+# (the ColumnName meta tag).
+COLUMN_NAMES = {
+    PageKind.HOME: "首页",
+    PageKind.AGENCY: "政务公开目录",
+    PageKind.HISTORY: "政务公开目录",
+    **KIND_LABELS,
+    PageKind.LEGAL_BASIS: "公开依据索引",
+    PageKind.LAW: "公开依据索引",
+    PageKind.LAW_PROVINCE: "公开依据索引",
+    PageKind.SEARCH: "搜索",
+    PageKind.NOT_FOUND: "页面未找到",
+}
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,11 @@ class SiteGraph:
 
     def absolute_url(self, path: str) -> str:
         return self.origin + self.base_path + path
+
+    @property
+    def domain(self) -> str:
+        """The host the site is published on, without scheme or port."""
+        return urlsplit(self.origin).hostname or ""
 
     def edit_url(self, source_path: str) -> str | None:
         """The address where the source file is edited (the configured 编辑链接 pattern), if any."""
