@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh machine: the package with its test extras
 # (pytest, jsonschema, Playwright's Python package), and from Debian the Chromium the browser tests
-# drive and the Node.js the search-quality test runs Pagefind's pagefind.js with.
+# drive, the Node.js the search-quality test runs Pagefind's pagefind.js with, and the nginx that
+# serves the site with the example configuration in deploy/nginx/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+# tests/nginx_site.py serves built sites through deploy/nginx/gkml.conf with /usr/sbin/nginx
+command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing+=(nginx)
 fc-list 2>/dev/null | grep -qi "cjk" || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
