@@ -13,6 +13,12 @@ from .check import check_content
 from .errors import ContentInvalid
 from .parallel_render import default_workers
 from .progress import terminal_progress
+from .release_cli import (
+    check_archive_option,
+    publish_command,
+    verify_command,
+    write_site_archive,
+)
 from .schema_export import write_schemas
 from .write import OutputRefused
 
@@ -35,8 +41,11 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="不使用内容缓存。")
 @click.option("--production", is_flag=True,
               help="正式发布用的构建：site.yml 的页脚字段（主办单位、网站标识码、ICP备案号、公安备案号、联系方式）缺一即失败。")
+@click.option("--archive", type=click.Path(path_type=Path, dir_okay=False), default=None, callback=check_archive_option,
+              help="另把网站写成归档（.tar.gz、.tgz 或 .zip，内含 SHA256SUMS），供只能上传文件的主机；相同内容得到逐字节相同的归档。")
 def build_command(
-    source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool
+    source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool,
+    archive: Path | None,
 ) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
@@ -57,6 +66,8 @@ def build_command(
         click.echo(f"构建失败：{refused}", err=True)
         sys.exit(1)
     click.echo(report.summary())
+    if archive is not None:
+        write_site_archive(out, archive)
 
 
 def _announce_current(seconds: float) -> None:
@@ -109,3 +120,7 @@ def schema_command(out_dir: Path) -> None:
     """由内容模型生成 JSON Schema（供编辑器校验和提示）。"""
     for path in write_schemas(out_dir):
         click.echo(f"已写入 {path}")
+
+
+main.add_command(publish_command)
+main.add_command(verify_command)
