@@ -163,6 +163,10 @@ def test_no_resource_from_another_host_and_lang_zh_cn(built):
                     value = attrs.get(name) or ""
                     assert value == "" or value.startswith(BASE), f"{html_file}: {tag} {value}"
         scripts = [attrs for tag, attrs in page.tags if tag == "script"]
+        # Every page's first script sets the text size: a plain one, neither deferred nor a module,
+        # so that it runs before the page is drawn.
+        assert scripts[0] == {"src": scripts[0]["src"]}, html_file
+        assert scripts.pop(0)["src"].startswith(BASE + "static/js/text-size.js?v=")
         if html_file.parent.name == "search":
             assert scripts == [{"type": "module", "src": scripts[0]["src"]}]
             assert scripts[0]["src"].startswith(BASE + "static/js/search.js?v=")
