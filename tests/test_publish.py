@@ -3,6 +3,7 @@ killed at any step leaving a complete release live, tamper checks, reproducible 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
@@ -126,6 +127,20 @@ def test_a_current_that_is_not_a_link_is_left_alone(project, tmp_path):
     with pytest.raises(PublishRefused, match="不是符号链接"):
         PublishFolder(dest).publish(site_version(project, "站点v1"))
     assert not (dest / RELEASES).exists()
+
+
+def test_two_publishes_into_one_folder_do_not_interleave(project, tmp_path):
+    dest = tmp_path / "dest"
+    out = site_version(project, "站点v1")
+    folder = PublishFolder(dest)
+    folder.publish(out)
+    with open(dest / ".gkml-publish.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a publish in another process holds it
+        with pytest.raises(PublishRefused, match="另一个 gkml publish 正在使用"):
+            folder.publish(out)
+        with pytest.raises(PublishRefused, match="另一个 gkml publish 正在使用"):
+            folder.rollback()
+    assert len(folder.releases()) == 1
 
 
 def test_a_publish_killed_at_any_step_leaves_a_complete_release_live(project, tmp_path):
