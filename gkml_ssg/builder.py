@@ -9,19 +9,28 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .carry_over import (
+    agency_key,
+    changed_agencies,
+    kept_summaries,
+    lists_unchanged,
+    sources_read,
+    unchanged_agencies,
+)
 from .content_cache import ContentCache
 from .history import SourceHistory, git_head, read_history
 from .index_stage import (
     CATALOGUE_UNIT,
     EDITS_UNIT,
+    IndexPlan,
     edit_units,
     edits_apply,
     is_index_unit,
     plan_index,
     shard_units,
 )
-from .listing import AgencySummary, SummaryHead
-from .load import SITE_CONFIG_NAME, load_content, scan_sources
+from .listing import SummaryHead
+from .load import SITE_CONFIG_NAME, Content, load_content, scan_sources
 from .manifest import (
     Manifest,
     SourceFile,
@@ -32,7 +41,6 @@ from .manifest import (
 )
 from .pagefind_service import PagefindService
 from .parallel_render import (
-    AGENCY_UNIT_PREFIX,
     agency_unit,
     default_workers,
     is_listing_unit,
@@ -121,197 +129,264 @@ def build(
     """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
     anything is written. When an edit is published through the edit bundle first, `on_current` is
     called with the seconds it took, before the shards are re-indexed."""
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        seconds[stage] = now - clock
-        clock = now
-
+    watch = _Stopwatch()
     check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
     if options.production:
         require_publishable(options.source)
+    inputs = _read_inputs(options)
+    previous = inputs.previous
+    if inputs.unchanged(options):
+        if inputs.scanned != previous.sources:
+            previous.refresh_sources(options.out, inputs.scanned)
+        watch.lap("检查")
+        pages = sum(count for name, count in previous.files.items() if _is_page_unit(name))
+        return BuildReport(pages, 0, WriteReport(0, sum(previous.files.values()), 0), watch.seconds)
+
+    # An edit's search bundle is the next thing to wait for: Pagefind loads its language data
+    # meanwhile, on the other core.
+    with _warm_pagefind(options.search_index and CATALOGUE_UNIT in previous.keys) as pagefind:
+        cache = ContentCache(options.cache) if options.cache else None
+        graph = _load_graph(options, inputs, cache, watch)
+        keys = _unit_keys(graph)
+        with WriteTransaction(options.out, previous) as transaction:
+            rendered = _render(transaction, options, inputs.assets, graph, keys, previous, progress)
+            watch.lap("渲染")
+            index = None
+            if options.search_index:
+                index = _index(transaction, options, graph, keys, previous, cache, pagefind, progress)
+                watch.lap("编辑索引" if index.edits_first else "索引")
+            # every agency was loaded unless some were kept: their summaries replace all others
+            report = transaction.commit(
+                graph.settings, graph.sources, graph.site.fresh, every_summary=not graph.kept, history=inputs.checked_out
+            )
+            written = transaction.manifest
+        watch.lap("写入")
+        if index is None or not index.edits_first:
+            return BuildReport(graph.page_count, rendered, report, watch.seconds)
+
+        # The site and its search are current. Now re-index the edited agencies' shards and drop the
+        # edit bundle, leaving what a fresh build would.
+        current_after = watch.total
+        if on_current is not None:
+            on_current(current_after)
+        settled = _settle_shards(options, graph, index, written, cache, progress, watch)
+        both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
+        return BuildReport(graph.page_count, rendered, both, watch.seconds, current_after)
+
+
+class _Stopwatch:
+    """The seconds of each stage of a build, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self._clock
+        self._clock = now
+
+    @property
+    def total(self) -> float:
+        return sum(self.seconds.values())
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What a build starts from: the previous build's record and the sources as they are now."""
+
+    previous: Manifest
+    assets: dict[str, bytes]  # static/
+    scanned: dict[str, SourceFile] | None  # the content files; None when the scan found errors (loading reports them)
+    settings: str  # see `settings_key`
+    checked_out: str  # the git commit whose history the pages show ("" outside git)
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return {path: source.digest for path, source in (self.scanned or {}).items()}
+
+    def unchanged(self, options: BuildOptions) -> bool:
+        """Whether the previous build is what this one would write: same sources, settings and
+        history, and it finished (a build stopped between its edit bundle and its shards, see
+        index_stage, did not)."""
+        previous = self.previous
+        finished = EDITS_UNIT not in previous.keys and (CATALOGUE_UNIT in previous.keys) == options.search_index
+        return (
+            self.scanned is not None
+            and finished
+            and self.digests == previous.digests
+            and self.settings == previous.settings
+            and self.checked_out == previous.history
+        )
+
+
+def _read_inputs(options: BuildOptions) -> _Inputs:
     previous = Manifest.read(options.out)
     assets = static_files(options.static)
     scanned = scan_sources(options.source, previous.sources)
     digests = {path: source.digest for path, source in (scanned or {}).items()}
     settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
     # The pages show the git history of their files: a new commit is a change even when no file is.
-    checked_out = git_head(options.source)
-    # A build stopped between its edit bundle and its shards (see index_stage) is not finished.
-    finished = EDITS_UNIT not in previous.keys and (CATALOGUE_UNIT in previous.keys) == options.search_index
-    unchanged = digests == previous.digests and settings == previous.settings and checked_out == previous.history
-    if scanned is not None and unchanged and finished:
-        if scanned != previous.sources:
-            previous.refresh_sources(options.out, scanned)
-        lap("检查")
-        pages = sum(count for name, count in previous.files.items() if _is_page_unit(name))
-        return BuildReport(pages, 0, WriteReport(0, sum(previous.files.values()), 0), seconds)
-
-    # An edit's search bundle is the next thing to wait for: Pagefind loads its language data
-    # meanwhile, on the other core.
-    with _warm_pagefind(options.search_index and CATALOGUE_UNIT in previous.keys) as pagefind:
-        cache = ContentCache(options.cache) if options.cache else None
-        with _collector_for_a_build() as loaded:
-            history = read_history(options.source, checked_out)
-            heads = previous.summary_heads() if scanned is not None and settings == previous.settings else {}
-            kept = _unchanged_agencies(previous, heads, scanned or {}, settings, history)
-            only = set(scanned) - set(kept) - {SITE_CONFIG_NAME} if kept and scanned is not None else None
-            content = load_content(options.source, cache, options.workers, only)
-            if content.sources[SITE_CONFIG_NAME] != digests.get(SITE_CONFIG_NAME):
-                # the scan failed, or site.yml changed since: every page depends on it
-                settings = settings_key(options, assets, content.sources[SITE_CONFIG_NAME])
-                if kept:
-                    kept, content = {}, load_content(options.source, cache, options.workers)
-            lap("加载")
-            site = agency_graph(content, options.base_url, tuple(kept.values()), history)
-            lists_kept = bool(kept) and _lists_unchanged(previous, heads, site)
-            if not lists_kept:
-                summaries = _kept_summaries(previous, kept)
-                if summaries is None:  # unreadable: every agency is loaded instead
-                    kept, content = {}, load_content(options.source, cache, options.workers)
-                    site = agency_graph(content, options.base_url, history=history)
-                site = with_lists(site, summaries or ())
-            sources = _sources_read(scanned or {}, content.sources)
-            # The lists kept are units of the previous build this one carries over unrendered.
-            kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)} if lists_kept else {}
-            page_count = site.page_count + len(kept_lists)
-            lap("页面图")
-            loaded()
-
-            renderer = Renderer(
-                options.templates,
-                {name: digest(data)[:10] for name, data in assets.items()},
-                # compiled code depends on gkml's Environment options as well as on the templates
-                options.cache / f"templates-{code_version()[:16]}" if options.cache else None,
-            )
-            keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest, history) for a in site.agencies}
-            keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
-            named = work_units(site)
-            chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
-            rendered = 0
-            edits_first = False
-            with WriteTransaction(options.out, previous) as transaction:
-                # Each unit's files go to temporaries as soon as they are rendered, so that memory holds
-                # one unit's bytes at a time; the swap happens once every stage has succeeded.
-                progress.start("渲染", sum(len(named[i][1]) for i in chosen))
-                renders = zip(chosen, render_units(renderer, site, chosen, options.workers), strict=True)
-                to_render = set(chosen)
-                for index, (name, _) in enumerate(named):
-                    files = None
-                    if index in to_render:
-                        rendered_index, files = next(renders)
-                        assert rendered_index == index
-                    transaction.stage(Unit(name, keys[name], files))
-                    if files is not None:
-                        rendered += len(files)
-                        progress.advance(len(files))
-                # Run the generator to its end: that shuts its worker processes down now, not when it is
-                # collected (at 2,500 agencies they held 0.7 GB through the index stage).
-                assert next(renders, None) is None
-                progress.close()
-                for head in kept.values():
-                    name = agency_unit(head.slug)
-                    transaction.stage(Unit(name, previous.keys[name], None))
-                for name, key in kept_lists.items():
-                    transaction.stage(Unit(name, key, None))
-                transaction.stage(Unit(STATIC_UNIT, settings, {f"static/{name}": data for name, data in assets.items()}))
-                lap("渲染")
-                if options.search_index:
-                    index_settings = combined_key(code_version(), content.sources[SITE_CONFIG_NAME], options.base_url or "")
-                    plan = plan_index(site.heads, page_count, previous, index_settings, options.shard_pages)
-                    changed = _changed_agencies(previous, keys, {s.slug for s in kept.values()})
-                    edits_first = edits_apply(plan, previous, changed)
-                    nodes = {agency.slug: agency for agency in site.agencies}
-                    if edits_first:
-                        units = edit_units(plan, site, nodes, previous, changed, pagefind)
-                    else:
-                        nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
-                        units = shard_units(plan, site, nodes, progress)
-                    for unit in units:
-                        transaction.stage(unit)
-                    lap("编辑索引" if edits_first else "索引")
-                # every agency was loaded unless some were kept: their summaries replace all others
-                report = transaction.commit(settings, sources, site.fresh, every_summary=not kept, history=checked_out)
-                written = transaction.manifest
-            lap("写入")
-            if not edits_first:
-                return BuildReport(page_count, rendered, report, seconds)
-
-            # The site and its search are current. Now re-index the edited agencies' shards and drop the
-            # edit bundle, leaving what a fresh build would.
-            current_after = sum(seconds.values())
-            if on_current is not None:
-                on_current(current_after)
-            nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), kept)
-            with WriteTransaction(options.out, written) as transaction:
-                for name, key in written.keys.items():
-                    if not is_index_unit(name):
-                        transaction.stage(Unit(name, key, None))
-                for unit in shard_units(plan, site, nodes, progress):
-                    transaction.stage(unit)
-                lap("分片索引")
-                settled = transaction.commit(settings, sources)
-            lap("收尾写入")
-            both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
-            return BuildReport(page_count, rendered, both, seconds, current_after)
+    return _Inputs(previous, assets, scanned, settings, git_head(options.source))
 
 
-def agency_key(settings: str, source_path: str, source_digest: str, history: SourceHistory) -> str:
-    """An agency's pages are made from its file, its file's git history and the settings alone
-    (and whether the site has a history at all: every page links to the feed then)."""
-    return combined_key(settings, source_path, source_digest, history.key(source_path), str(bool(history.commits)))
+@dataclass(frozen=True)
+class _Graph:
+    """What the load and page-graph stages made."""
+
+    content: Content  # the files loaded
+    site: SiteGraph
+    settings: str  # the inputs' settings, unless site.yml changed while the build read it
+    history: SourceHistory
+    kept: dict[str, SummaryHead]  # by source path: the agencies not loaded, whose pages are the previous build's
+    kept_lists: dict[str, str]  # the pages that list others carried over unrendered, with their keys
+    sources: dict[str, SourceFile]  # what the manifest records of the content files
+
+    @property
+    def page_count(self) -> int:
+        return self.site.page_count + len(self.kept_lists)
 
 
-def _unchanged_agencies(
-    previous: Manifest, heads: dict[str, SummaryHead], scanned: dict[str, SourceFile], settings: str, history: SourceHistory
-) -> dict[str, SummaryHead]:
-    """The agencies whose file and pages are as the previous build left them (their files need not
-    be read), by source path; `heads` are those the previous build summarised."""
-    kept = {}
-    for path, head in heads.items():
-        source = scanned.get(path)
-        key = agency_key(settings, path, head.source_digest, history)
-        if source is not None and source.digest == head.source_digest and not previous.changed(agency_unit(head.slug), key):
-            kept[path] = head
-    return kept
+def _load_graph(options: BuildOptions, inputs: _Inputs, cache: ContentCache | None, watch: _Stopwatch) -> _Graph:
+    """Load what changed and assemble the page graph: the agencies whose files and history are as
+    the previous build left them are not read, and the lists are the previous build's when no
+    edited agency changed what they show."""
+    previous, scanned, settings = inputs.previous, inputs.scanned, inputs.settings
+    with _collector_for_a_build() as loaded:
+        history = read_history(options.source, inputs.checked_out)
+        heads = previous.summary_heads() if scanned is not None and settings == previous.settings else {}
+        kept = unchanged_agencies(previous, heads, scanned or {}, settings, history)
+        only = set(scanned) - set(kept) - {SITE_CONFIG_NAME} if kept and scanned is not None else None
+        content = load_content(options.source, cache, options.workers, only)
+        if content.sources[SITE_CONFIG_NAME] != inputs.digests.get(SITE_CONFIG_NAME):
+            # the scan failed, or site.yml changed since: every page depends on it
+            settings = settings_key(options, inputs.assets, content.sources[SITE_CONFIG_NAME])
+            if kept:
+                kept, content = {}, load_content(options.source, cache, options.workers)
+        watch.lap("加载")
+        site = agency_graph(content, options.base_url, tuple(kept.values()), history)
+        lists_kept = bool(kept) and lists_unchanged(previous, heads, site)
+        if not lists_kept:
+            summaries = kept_summaries(previous, kept)
+            if summaries is None:  # unreadable: every agency is loaded instead
+                kept, content = {}, load_content(options.source, cache, options.workers)
+                site = agency_graph(content, options.base_url, history=history)
+            site = with_lists(site, summaries or ())
+        kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)} if lists_kept else {}
+        watch.lap("页面图")
+        loaded()
+    return _Graph(content, site, settings, history, kept, kept_lists, sources_read(scanned or {}, content.sources))
 
 
-def _lists_unchanged(previous: Manifest, heads: dict[str, SummaryHead], site: SiteGraph) -> bool:
-    """Whether every page that lists other pages is as the previous build left it: the same agencies,
-    none of them changed in what the lists show, the same git history (the feed shows it), and
-    every list built (none left pending)."""
-    lists = [key for name, key in previous.keys.items() if is_listing_unit(name)]
-    return (
-        previous.history == site.history.head
-        and {head.source_path for head in site.heads} == set(heads)
-        and all(heads[summary.source_path].listed == summary.head.listed for summary in site.fresh)
-        and bool(lists)
-        and all(lists)
+def _unit_keys(graph: _Graph) -> dict[str, str]:
+    """The key of every unit this build renders: what its pages are made from."""
+    site, settings = graph.site, graph.settings
+    keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest, graph.history) for a in site.agencies}
+    keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
+    return keys
+
+
+def _render(
+    transaction: WriteTransaction,
+    options: BuildOptions,
+    assets: dict[str, bytes],
+    graph: _Graph,
+    keys: dict[str, str],
+    previous: Manifest,
+    progress: Progress,
+) -> int:
+    """Render the units whose key changed and stage every unit; the number of files rendered."""
+    renderer = Renderer(
+        options.templates,
+        {name: digest(data)[:10] for name, data in assets.items()},
+        # compiled code depends on gkml's Environment options as well as on the templates
+        options.cache / f"templates-{code_version()[:16]}" if options.cache else None,
     )
+    named = work_units(graph.site)
+    chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
+    rendered = 0
+    # Each unit's files go to temporaries as soon as they are rendered, so that memory holds one
+    # unit's bytes at a time; the swap happens once every stage has succeeded.
+    progress.start("渲染", sum(len(named[i][1]) for i in chosen))
+    renders = zip(chosen, render_units(renderer, graph.site, chosen, options.workers), strict=True)
+    to_render = set(chosen)
+    for index, (name, _) in enumerate(named):
+        files = None
+        if index in to_render:
+            rendered_index, files = next(renders)
+            assert rendered_index == index
+        transaction.stage(Unit(name, keys[name], files))
+        if files is not None:
+            rendered += len(files)
+            progress.advance(len(files))
+    # Run the generator to its end: that shuts its worker processes down now, not when it is
+    # collected (at 2,500 agencies they held 0.7 GB through the index stage).
+    assert next(renders, None) is None
+    progress.close()
+    for head in graph.kept.values():
+        name = agency_unit(head.slug)
+        transaction.stage(Unit(name, previous.keys[name], None))
+    for name, key in graph.kept_lists.items():
+        transaction.stage(Unit(name, key, None))
+    transaction.stage(Unit(STATIC_UNIT, graph.settings, {f"static/{name}": data for name, data in assets.items()}))
+    return rendered
 
 
-def _kept_summaries(previous: Manifest, kept: dict[str, SummaryHead]) -> tuple[AgencySummary, ...] | None:
-    """The summaries of the agencies kept, or None when any cannot be read back."""
-    if not kept:
-        return ()
-    found = previous.summaries()
-    if any(path not in found or found[path].source_digest != head.source_digest for path, head in kept.items()):
-        return None
-    return tuple(found[path] for path in kept)
+@dataclass
+class _IndexPass:
+    plan: IndexPlan
+    nodes: dict[str, AgencyNode]  # the agencies loaded so far, by slug
+    edits_first: bool  # the edits went into the edit bundle; the shards are re-indexed after the swap
 
 
-def _sources_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[str, SourceFile]:
-    """The files as scanned, except those whose bytes changed between the scan and the reading:
-    their digest is of what was read, and their size and time are unknown, so the next build reads
-    them again."""
-    sources = dict(scanned)
-    for path, found in read.items():
-        if path not in sources or sources[path].digest != found:
-            sources[path] = SourceFile(found)
-    return {path: sources[path] for path in sorted(sources) if path in scanned or path in read}
+def _index(
+    transaction: WriteTransaction,
+    options: BuildOptions,
+    graph: _Graph,
+    keys: dict[str, str],
+    previous: Manifest,
+    cache: ContentCache | None,
+    pagefind: PagefindService | None,
+    progress: Progress,
+) -> _IndexPass:
+    """Stage the search index: the edit bundle when a few agencies changed (see index_stage),
+    else the shards whose agencies changed."""
+    settings = combined_key(code_version(), graph.content.sources[SITE_CONFIG_NAME], options.base_url or "")
+    plan = plan_index(graph.site.heads, graph.page_count, previous, settings, options.shard_pages)
+    changed = changed_agencies(previous, keys, {s.slug for s in graph.kept.values()})
+    edits_first = edits_apply(plan, previous, changed)
+    nodes = {agency.slug: agency for agency in graph.site.agencies}
+    if edits_first:
+        units = edit_units(plan, graph.site, nodes, previous, changed, pagefind)
+    else:
+        nodes |= _load_agencies(options, cache, plan.slugs_to_index() - set(nodes), graph.kept)
+        units = shard_units(plan, graph.site, nodes, progress)
+    for unit in units:
+        transaction.stage(unit)
+    return _IndexPass(plan, nodes, edits_first)
+
+
+def _settle_shards(
+    options: BuildOptions,
+    graph: _Graph,
+    index: _IndexPass,
+    written: Manifest,
+    cache: ContentCache | None,
+    progress: Progress,
+    watch: _Stopwatch,
+) -> WriteReport:
+    """After an edit bundle: re-index the edited agencies' shards and drop the bundle."""
+    nodes = index.nodes | _load_agencies(options, cache, index.plan.slugs_to_index() - set(index.nodes), graph.kept)
+    with WriteTransaction(options.out, written) as transaction:
+        for name, key in written.keys.items():
+            if not is_index_unit(name):
+                transaction.stage(Unit(name, key, None))
+        for unit in shard_units(index.plan, graph.site, nodes, progress):
+            transaction.stage(unit)
+        watch.lap("分片索引")
+        settled = transaction.commit(graph.settings, graph.sources)
+    watch.lap("收尾写入")
+    return settled
 
 
 def _load_agencies(
@@ -360,12 +435,3 @@ def _collector_for_a_build() -> Iterator[Callable[[], None]]:
 
 def _is_page_unit(name: str) -> bool:
     return name != STATIC_UNIT and not is_index_unit(name)
-
-
-def _changed_agencies(previous: Manifest, keys: dict[str, str], kept: set[str]) -> set[str]:
-    """The slugs of agencies added, edited or removed since the previous build (`kept` ones did not)."""
-    names = {name for name, key in keys.items() if name.startswith(AGENCY_UNIT_PREFIX) and previous.changed(name, key)}
-    present = set(keys) | {agency_unit(slug) for slug in kept}
-    names |= {name for name in previous.keys if name.startswith(AGENCY_UNIT_PREFIX) and name not in present}
-    return {name.removeprefix(AGENCY_UNIT_PREFIX) for name in names}
-
