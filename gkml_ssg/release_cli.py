@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from .archive import archive_format, write_archive
 from .builder import BuildOptions, build
 from .errors import ContentInvalid
 from .progress import terminal_progress
@@ -27,6 +26,9 @@ from .write import OutputRefused
 def check_archive_option(context: click.Context, parameter: click.Parameter, value: Path | None) -> Path | None:
     """click callback of `gkml build --archive`: a name gkml cannot write is refused before the build."""
     if value is not None:
+        # imported here, as below: tarfile and zipfile are not needed by a build without --archive
+        from .archive import archive_format
+
         try:
             archive_format(value)
         except SiteRefused as refused:
@@ -36,6 +38,8 @@ def check_archive_option(context: click.Context, parameter: click.Parameter, val
 
 def write_site_archive(out: Path, archive: Path) -> None:
     """After `gkml build`: pack the site into `archive`, or say why not and exit with status 1."""
+    from .archive import write_archive
+
     try:
         count = write_archive(out, archive)
     except (SiteRefused, OSError) as refused:
