@@ -30,6 +30,7 @@ from .index_stage import (
     shard_units,
 )
 from .listing import SummaryHead
+from .listing_inputs import listing_inputs
 from .load import SITE_CONFIG_NAME, Content, load_content, scan_sources
 from .manifest import (
     Manifest,
@@ -58,7 +59,6 @@ from .site import (
     SiteGraph,
     agency_graph,
     agency_nodes,
-    listing_inputs,
     with_lists,
 )
 from .write import Unit, WriteReport, WriteTransaction, check_output_folder

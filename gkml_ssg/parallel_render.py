@@ -46,7 +46,7 @@ def is_listing_unit(name: str) -> bool:
 
 def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     """The pages grouped by what they depend on: one unit per agency (its page and its entries'),
-    then one per page that lists other pages (see `site.listing_inputs`)."""
+    then one per page that lists other pages (see `listing_inputs`)."""
     by_agency: dict[str, list[Page]] = {}
     listings: list[tuple[str, tuple[Page, ...]]] = []
     for page in site.pages:

@@ -216,7 +216,7 @@ class SiteGraph:
 
     @functools.cached_property
     def _sitemap_parts(self) -> list[list[str]]:
-        listings = [p.path for p in self.pages if p.agency is None and _in_sitemap(p)]
+        listings = [p.path for p in self.pages if p.agency is None and in_sitemap(p)]
         # the home page first, then every agency's pages, then the other lists (as in `pages`)
         listed = [*listings[:1], *(path for s in self.summaries for path in (s.path, *s.subpage_paths)), *listings[1:]]
         return [listed[i : i + SITEMAP_LIMIT] for i in range(0, len(listed), SITEMAP_LIMIT)] or [[]]
@@ -229,7 +229,7 @@ class FeedEntry:
     other_paths: tuple[str, ...]  # the other files it changed: site.yml, removed agencies' files
 
 
-def _in_sitemap(page: Page) -> bool:
+def in_sitemap(page: Page) -> bool:
     return page.output.endswith(".html") and page.kind is not PageKind.NOT_FOUND
 
 
@@ -320,7 +320,7 @@ def with_lists(graph: SiteGraph, kept: tuple[AgencySummary, ...]) -> SiteGraph:
                 for province, path, _, _ in law.provinces()
             ]
     # counted, not listed: listing would unpack every agency's page addresses
-    listed = 1 + sum(1 for page in lists if _in_sitemap(page)) + sum(s.page_count for s in summaries)
+    listed = 1 + sum(1 for page in lists if in_sitemap(page)) + sum(s.page_count for s in summaries)
     part_count = -(-listed // SITEMAP_LIMIT)
     if part_count > 1:
         lists += [
@@ -477,43 +477,3 @@ def summarise(agency: AgencyNode) -> AgencySummary:
         packed_paths=packed_paths,
         laws=tuple(cited_law(ref, found) for ref, found in lines.items()),
     )
-
-
-def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
-    """What a page outside the agencies (home, legal-basis index, law pages, sitemap, …) shows of
-    the page graph; its template reads nothing else from it besides the site configuration. Two
-    builds that give such a page the same inputs give it the same bytes, so the build renders it
-    again only when they change (an agency's edit touches the few lists that show what it changed)."""
-    # every page links to the feed when there is one
-    own = [page.kind.value, page.path, page.title, page.province or "", str(page.part or ""), str(bool(site.history.commits))]
-    kind = page.kind
-    if kind is PageKind.HOME:
-        return own + [
-            f"{a.path}|{a.name}|{a.province}|{a.city}|{a.county}|{a.item_count}|{a.on_request_count}|{a.negative_count}"
-            for a in site.summaries
-        ]
-    if kind is PageKind.LEGAL_BASIS:
-        return own + [f"{law.key}|{law.titled}|{law.agency_count}|{law.citation_count}" for law in site.laws]
-    if kind in (PageKind.LAW, PageKind.LAW_PROVINCE):
-        assert page.law is not None
-        law = page.law
-        header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{law.citation_count}"
-        if page.province is not None:
-            return own + [header, *law.citing_inputs(page.province)]
-        if law.split_by_province:
-            return own + [header, repr(law.wordings()), repr(law.provinces())]
-        return own + [header, *law.citing_inputs()]
-    if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
-        # the addresses listed, in order: those of the lists, and a hash of each agency's
-        return own + [
-            *(p.path for p in site.pages if p.agency is None and _in_sitemap(p)),
-            *(f"{s.path}|{s.page_count}|{s.paths_digest}" for s in site.summaries),
-        ]
-    if kind is PageKind.FEED:
-        return own + [
-            "|".join((e.commit.id, e.commit.date, e.commit.subject, *(f"{a.path}={a.name}" for a in e.agencies), *e.other_paths))
-            for e in site.feed
-        ]
-    if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
-        return own
-    raise ValueError(f"{kind} is an agency's page, not a listing")
