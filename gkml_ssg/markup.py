@@ -37,12 +37,15 @@ class MarkdownRenderer:
     def _convert(self, text: str) -> Markup:
         rendered = self._converter.reset().convert(text)
         # The sanitiser drops javascript:, data: and every attribute or tag not allowed above,
-        # also for links the Markdown syntax itself produced.
+        # also for links the Markdown syntax itself produced. Relative addresses are dropped too:
+        # in a field they would point into this site's own pages by accident, and a mangled
+        # scheme (`java   script:`, a tab Markdown widened) would survive as one.
         cleaned = nh3.clean(
             rendered,
             tags=_ALLOWED_TAGS,
             attributes=_ALLOWED_ATTRIBUTES,
             url_schemes=_URL_SCHEMES,
             link_rel="noopener noreferrer",
+            url_relative="deny",
         )
         return Markup(cleaned)

@@ -204,6 +204,22 @@ def test_hostile_content_builds_into_pages_without_a_script_vector(hostile_site)
         assert scan(page).findings == [], page.relative_to(hostile_site)
 
 
+def test_links_in_fields_keep_only_absolute_web_and_mail_addresses(hostile_site):
+    """A field's link is kept only with an http(s) or mailto address: a mangled scheme
+    (`java<TAB>script:`, which Markdown widens to spaces) is not left behind as a relative link."""
+    found = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            href = dict(attrs).get("href")
+            if tag == "a" and href and "script" in href.lower():
+                found.append(href)
+
+    for page in (hostile_site / "agencies/hostile").rglob("index.html"):
+        Links().feed(page.read_text(encoding="utf-8"))
+    assert found == []
+
+
 def test_hostile_text_is_shown_as_text(hostile_site):
     item = scan(hostile_site / "agencies/hostile/items/1/index.html")
     text = "".join(item.texts)
@@ -299,5 +315,5 @@ def test_the_scan_finds_each_kind_of_script_vector():
         parser.close()
         assert parser.findings, vector
     clean = ScriptVectors({"/static/js/search.js"})
-    clean.feed('<script src="/static/js/search.js?v=1"></script><a href="java   script:x">相对地址</a><p>&lt;script&gt;</p>')
+    clean.feed('<script src="/static/js/search.js?v=1"></script><a href="/agencies/x/">站内地址</a><p>&lt;script&gt;</p>')
     assert clean.findings == []
