@@ -42,6 +42,7 @@ from .listing import (
 )
 from .load import AgencySource, Content
 from .model import Category, Item, NegativeEntry, OnRequestEntry, SiteConfig
+from .slugs import check_unique_agency_slugs, check_unique_entry_slugs
 
 
 class PageKind(Enum):
@@ -271,7 +272,7 @@ def agency_graph(
     fresh = tuple(summarise(agency) for agency in agencies)
     loaded = {summary.source_path for summary in fresh}
     heads = tuple(sorted((*(s.head for s in fresh), *(h for h in kept if h.source_path not in loaded)), key=_source_order))
-    _check_unique_agency_slugs(agencies, heads, errors)
+    check_unique_agency_slugs(agencies, heads, errors)
     if errors:
         raise ContentInvalid(errors)
 
@@ -393,55 +394,8 @@ def _agency_node(
     if agency.negative:
         for position, entry in enumerate(agency.negative.entries, start=1):
             add(PageKind.NEGATIVE, position, entry, entry.title, entry.kind)
-    _check_unique_entry_slugs(source, entries, errors)
+    check_unique_entry_slugs(source, entries, errors)
     return AgencyNode(source, slug, path, tuple(entries), history)
-
-
-def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], errors: list[ContentError]) -> None:
-    seen: dict[tuple[PageKind, str], EntryNode] = {}
-    for entry in entries:
-        key = (entry.kind, entry.slug)
-        if key in seen:
-            first = seen[key].data.origin
-            errors.append(
-                ContentError(
-                    source.path,
-                    f"网址标识“{entry.slug}”重复（第 {first.line} 行的“{seen[key].title}”已使用）"
-                    if first
-                    else f"网址标识“{entry.slug}”重复",
-                    entry.data.origin,
-                    "网址标识",
-                    "每个条目的网址标识必须不同；数字标识会与按顺序自动编号的条目冲突",
-                    code="slug-conflict",
-                )
-            )
-        else:
-            seen[key] = entry
-
-
-def _check_unique_agency_slugs(
-    agencies: tuple[AgencyNode, ...], summaries: tuple[SummaryHead, ...], errors: list[ContentError]
-) -> None:
-    """Two agencies with one slug: the error goes to a loaded file (the one just edited, when the
-    other was not loaded), or to the later of two loaded files."""
-    loaded = {agency.source.path: agency for agency in agencies}
-    first: dict[str, SummaryHead] = {}
-    for summary in summaries:
-        other = first.setdefault(summary.slug, summary)
-        if other is summary:
-            continue
-        blamed, named = (summary, other) if summary.source_path in loaded else (other, summary)
-        agency = loaded.get(blamed.source_path)
-        errors.append(
-            ContentError(
-                blamed.source_path,
-                f"网址标识“{summary.slug}”与 {named.source_path} 重复",
-                agency.agency.origin if agency else None,
-                "网址标识",
-                "请为其中一个机构填写不同的“网址标识”",
-                code="slug-conflict",
-            )
-        )
 
 
 def _source_order(summary: AgencySummary | SummaryHead) -> str:
