@@ -18,7 +18,7 @@ from .carry_over import (
     unchanged_agencies,
 )
 from .content_cache import ContentCache
-from .history import SourceHistory, git_head, read_history
+from .history import git_head, read_history
 from .index_stage import (
     CATALOGUE_UNIT,
     EDITS_UNIT,
@@ -198,12 +198,9 @@ class _Inputs:
     previous: Manifest
     assets: dict[str, bytes]  # static/
     scanned: dict[str, SourceFile] | None  # the content files; None when the scan found errors (loading reports them)
+    digests: dict[str, str]  # the scanned files' digests, by path
     settings: str  # see `settings_key`
     checked_out: str  # the git commit whose history the pages show ("" outside git)
-
-    @property
-    def digests(self) -> dict[str, str]:
-        return {path: source.digest for path, source in (self.scanned or {}).items()}
 
     def unchanged(self, options: BuildOptions) -> bool:
         """Whether the previous build is what this one would write: same sources, settings and
@@ -227,7 +224,7 @@ def _read_inputs(options: BuildOptions) -> _Inputs:
     digests = {path: source.digest for path, source in (scanned or {}).items()}
     settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
     # The pages show the git history of their files: a new commit is a change even when no file is.
-    return _Inputs(previous, assets, scanned, settings, git_head(options.source))
+    return _Inputs(previous, assets, scanned, digests, settings, git_head(options.source))
 
 
 @dataclass(frozen=True)
@@ -237,7 +234,6 @@ class _Graph:
     content: Content  # the files loaded
     site: SiteGraph
     settings: str  # the inputs' settings, unless site.yml changed while the build read it
-    history: SourceHistory
     kept: dict[str, SummaryHead]  # by source path: the agencies not loaded, whose pages are the previous build's
     kept_lists: dict[str, str]  # the pages that list others carried over unrendered, with their keys
     sources: dict[str, SourceFile]  # what the manifest records of the content files
@@ -275,13 +271,13 @@ def _load_graph(options: BuildOptions, inputs: _Inputs, cache: ContentCache | No
         kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)} if lists_kept else {}
         watch.lap("页面图")
         loaded()
-    return _Graph(content, site, settings, history, kept, kept_lists, sources_read(scanned or {}, content.sources))
+    return _Graph(content, site, settings, kept, kept_lists, sources_read(scanned or {}, content.sources))
 
 
 def _unit_keys(graph: _Graph) -> dict[str, str]:
     """The key of every unit this build renders: what its pages are made from."""
     site, settings = graph.site, graph.settings
-    keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest, graph.history) for a in site.agencies}
+    keys = {agency_unit(a.slug): agency_key(settings, a.source.path, a.source.digest, site.history) for a in site.agencies}
     keys |= {listing_unit(page): combined_key(settings, *listing_inputs(site, page)) for page in site.pages if page.agency is None}
     return keys
 

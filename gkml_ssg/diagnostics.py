@@ -42,8 +42,7 @@ class Diagnostic:
         }
 
     def sort_key(self) -> tuple[str, int, int]:
-        origin = self.problem.origin
-        return (self.problem.path, origin.line if origin else 0, origin.column if origin else 0)
+        return self.problem.position()
 
 
 def errors(problems: list[ContentError]) -> list[Diagnostic]:

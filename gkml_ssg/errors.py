@@ -37,13 +37,14 @@ class ContentError:
             text += f"（{self.hint}）"
         return text
 
+    def position(self) -> tuple[str, int, int]:
+        """Where it is, for listing problems in file order (a whole-file problem first)."""
+        return (self.path, self.origin.line if self.origin else 0, self.origin.column if self.origin else 0)
+
 
 class ContentInvalid(Exception):
     """Raised by a stage when content has errors; carries every error of the run."""
 
     def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(
-            errors,
-            key=lambda e: (e.path, e.origin.line if e.origin else 0, e.origin.column if e.origin else 0),
-        )
+        self.errors = sorted(errors, key=ContentError.position)
         super().__init__("\n".join(e.format() for e in self.errors))
