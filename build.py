@@ -2,7 +2,7 @@
 
 import sys
 
-from gkml_ssg.cli import main
+from gkml_ssg.cli.main import main
 
 if __name__ == "__main__":
     main(["build", *sys.argv[1:]])

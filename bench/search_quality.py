@@ -25,11 +25,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gkml_ssg.load import load_content  # noqa: E402
-from gkml_ssg.pagefind_service import pagefind_executable  # noqa: E402
-from gkml_ssg.search_index import search_records  # noqa: E402
-from gkml_ssg.search_text import query_words  # noqa: E402
-from gkml_ssg.site import assemble  # noqa: E402
+from gkml_ssg.content.load import load_content  # noqa: E402
+from gkml_ssg.search.pagefind import pagefind_executable  # noqa: E402
+from gkml_ssg.search.records import search_records  # noqa: E402
+from gkml_ssg.search.text import query_words  # noqa: E402
+from gkml_ssg.site.graph import assemble  # noqa: E402
 
 QUERIES = [
     "异地就医",

@@ -1,3 +1,3 @@
-from .cli import main
+from gkml_ssg.cli.main import main
 
 main()

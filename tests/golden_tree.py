@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 sys.path.insert(0, str(REPO))
 
-from gkml_ssg.builder import BuildOptions, build  # noqa: E402
+from gkml_ssg.build.orchestrator import BuildOptions, build  # noqa: E402
 
 
 @dataclass(frozen=True)

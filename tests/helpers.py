@@ -7,7 +7,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
-from gkml_ssg.manifest import MANIFEST_NAME, Manifest
+from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -24,7 +24,7 @@ HAIYUAN_TEXT = "领导班子成员姓名、职务、主要或分管工作"
 
 # `gkml`, with Ctrl-C (SIGINT) raising KeyboardInterrupt as in a terminal, even when this process was
 # started with SIGINT ignored (a background job of a non-interactive shell): the child inherits that.
-MAIN = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from gkml_ssg.cli import main; main()"
+MAIN = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from gkml_ssg.cli.main import main; main()"
 
 
 def free_port() -> int:

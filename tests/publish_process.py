@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkml_ssg.publish import RELEASES
+from gkml_ssg.publish.releases import RELEASES
 
 
 @dataclass(frozen=True)

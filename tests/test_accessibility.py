@@ -22,7 +22,7 @@ import pytest
 from conftest import REPO
 from nginx_site import NginxSite
 
-from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.build.orchestrator import BuildOptions, build
 
 SUB_PATH = "/gkml/"
 AXE = REPO / ".test-deps/axe/node_modules/axe-core/axe.min.js"

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import AGENCY_YML
 
-from gkml_ssg.cli import main
-from gkml_ssg.errors import ContentInvalid
-from gkml_ssg.load import load_content
-from gkml_ssg.site import assemble
+from gkml_ssg.cli.main import main
+from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.content.load import load_content
+from gkml_ssg.site.graph import assemble
 
 
 def errors_of(project) -> list[str]:

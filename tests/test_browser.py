@@ -11,12 +11,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from conftest import REPO
 
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.load import load_content
-from gkml_ssg.search_index import search_records
-from gkml_ssg.search_shards import SHARD_PAGE_TARGET
-from gkml_ssg.search_text import query_words
-from gkml_ssg.site import assemble
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.load import load_content
+from gkml_ssg.search.records import search_records
+from gkml_ssg.search.shards import SHARD_PAGE_TARGET
+from gkml_ssg.search.text import query_words
+from gkml_ssg.site.graph import assemble
 
 
 class QuietHandler(SimpleHTTPRequestHandler):

@@ -13,12 +13,12 @@ import pytest
 from conftest import AGENCY_YML, REPO
 from helpers import tree_bytes
 
-from gkml_ssg import write as write_module
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.errors import ContentInvalid
-from gkml_ssg.history import read_history
-from gkml_ssg.manifest import MANIFEST_NAME, Manifest
-from gkml_ssg.write import OutputRefused, Unit, output_path, write_site
+from gkml_ssg.build import write as write_module
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.content.history import read_history
+from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
+from gkml_ssg.build.write import OutputRefused, Unit, output_path, write_site
 
 # The seed site's pages: 195, 5 change histories, and the Atom feed when content/ is in a git checkout.
 SEED_PAGES = 200 + bool(read_history(REPO / "content").commits)
@@ -213,7 +213,7 @@ def test_build_py_and_the_console_command_do_the_same_build(tmp_path):
 def test_help_documents_every_command():
     from click.testing import CliRunner
 
-    from gkml_ssg.cli import main
+    from gkml_ssg.cli.main import main
 
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
@@ -225,7 +225,7 @@ def test_help_documents_every_command():
 
 
 def test_the_content_cache_decodes_only_changed_files_and_changes_nothing(project, tmp_path, monkeypatch):
-    from gkml_ssg import load as load_module
+    from gkml_ssg.content import load as load_module
 
     project.write("a/x.yml", AGENCY_YML)
     project.write("b/y.yml", AGENCY_YML)

@@ -20,8 +20,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import AGENCY_YML, REPO, SITE_YML
 
-from gkml_ssg.check import check_content
-from gkml_ssg.cli import main
+from gkml_ssg.check.command import check_content
+from gkml_ssg.cli.main import main
 
 CORPUS = Path(__file__).parent / "check_corpus"
 CASES = sorted(CORPUS.glob("*.yml"))

@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 import yaml
 
-from gkml_ssg.load import load_content
-from gkml_ssg.site import assemble
+from gkml_ssg.content.load import load_content
+from gkml_ssg.site.graph import assemble
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))  # bench/ is scripts, not a package; make_corpus imports corpus_vocab by name

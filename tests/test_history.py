@@ -12,8 +12,8 @@ import pytest
 from conftest import AGENCY_YML
 from helpers import tree_bytes
 
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.errors import ContentInvalid
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.errors import ContentInvalid
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from test_history import Repository
 
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.errors import ContentInvalid
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.errors import ContentInvalid
 
 PAYLOADS = [
     "<script>alert(1)</script>",

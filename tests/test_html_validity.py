@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from conftest import REPO
 
-from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.build.orchestrator import BuildOptions, build
 
 
 def vnu_jar() -> str:

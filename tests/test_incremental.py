@@ -15,14 +15,14 @@ import pytest
 from conftest import REPO
 from helpers import search_site, tree_bytes
 
-from gkml_ssg import builder
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.errors import ContentInvalid
-from gkml_ssg.load import load_content
-from gkml_ssg.search_index import search_records
-from gkml_ssg.search_shards import SHARD_PAGE_TARGET, shard_count, shard_number
-from gkml_ssg.search_text import query_words
-from gkml_ssg.site import assemble
+from gkml_ssg.build import orchestrator as builder
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.content.load import load_content
+from gkml_ssg.search.records import search_records
+from gkml_ssg.search.shards import SHARD_PAGE_TARGET, shard_count, shard_number
+from gkml_ssg.search.text import query_words
+from gkml_ssg.site.graph import assemble
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_an_edit_reads_and_decodes_only_the_edited_file(project, monkeypatch):
     keeps: their files are neither read nor parsed, and a file only touched is read, not parsed."""
     from conftest import AGENCY_YML
 
-    from gkml_ssg import load as load_module
+    from gkml_ssg.content import load as load_module
 
     for name in ("a/x.yml", "b/y.yml", "c/z.yml"):
         project.write(name, AGENCY_YML.replace("名称: ", f"名称: {name[0]}", 1))
@@ -216,7 +216,7 @@ def test_an_edit_reads_and_decodes_only_the_edited_file(project, monkeypatch):
     check_identical_to_fresh(project, "edit")
 
     # An edit no list shows: the other agencies' summaries are not even read back.
-    from gkml_ssg.manifest import Manifest
+    from gkml_ssg.build.manifest import Manifest
 
     decoded = []
     real_summaries = Manifest.summaries
@@ -260,7 +260,7 @@ def test_summaries_from_another_version_are_not_used(project):
     every agency; one from another version of gkml is replaced when the settings change."""
     from conftest import AGENCY_YML
 
-    from gkml_ssg.manifest import MANIFEST_NAME
+    from gkml_ssg.build.manifest import MANIFEST_NAME
 
     for name in ("a/x.yml", "b/y.yml"):
         project.write(name, AGENCY_YML.replace("名称: ", f"名称: {name[0]}", 1))

@@ -8,8 +8,8 @@ from enum import Enum
 import pytest
 
 from conftest import REPO
-from gkml_ssg.load import load_content
-from gkml_ssg.markup import _PLAIN_PARAGRAPH, MarkdownRenderer
+from gkml_ssg.content.load import load_content
+from gkml_ssg.render.markup import _PLAIN_PARAGRAPH, MarkdownRenderer
 
 TRICKY = [
     "1. 第一项",

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from conftest import REPO
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.parallel_render import PARALLEL_THRESHOLD
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.render.parallel import PARALLEL_THRESHOLD
 from helpers import tree_bytes
 
 
@@ -24,8 +24,8 @@ def test_output_is_the_same_whatever_the_worker_count(tmp_path):
 def test_parallel_loading_gives_the_same_content_and_the_same_errors(tmp_path, monkeypatch):
     import pytest
 
-    from gkml_ssg import load
-    from gkml_ssg.errors import ContentInvalid
+    from gkml_ssg.content import load
+    from gkml_ssg.content.errors import ContentInvalid
 
     monkeypatch.setattr(load, "_PARALLEL_FILES", 2)
     corpus = tmp_path / "corpus"

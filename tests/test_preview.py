@@ -14,19 +14,19 @@ import pytest
 from click.testing import CliRunner
 from conftest import AGENCY_YML
 
-from gkml_ssg import preview as preview_module
-from gkml_ssg.builder import BuildOptions, BuildReport
-from gkml_ssg.cli import main
-from gkml_ssg.errors import ContentError, ContentInvalid, Origin
-from gkml_ssg.preview import (
+from gkml_ssg.serve import preview as preview_module
+from gkml_ssg.build.orchestrator import BuildOptions, BuildReport
+from gkml_ssg.cli.main import main
+from gkml_ssg.content.errors import ContentError, ContentInvalid, Origin
+from gkml_ssg.serve.preview import (
     Preview,
     SourceWatcher,
     is_loopback,
     preview_options,
     site_url,
 )
-from gkml_ssg.preview_app import Failure, SiteApp, error_page
-from gkml_ssg.write import OutputRefused, WriteReport
+from gkml_ssg.serve.app import Failure, SiteApp, error_page
+from gkml_ssg.build.write import OutputRefused, WriteReport
 
 PAGE = b'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><title>t</title></head>\n<body>%s</body>\n</html>\n'
 

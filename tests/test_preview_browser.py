@@ -12,9 +12,9 @@ from test_browser import (
     search_as_a_reader,
 )
 
-from gkml_ssg.load import load_content
-from gkml_ssg.search_index import search_records
-from gkml_ssg.site import assemble
+from gkml_ssg.content.load import load_content
+from gkml_ssg.search.records import search_records
+from gkml_ssg.site.graph import assemble
 
 # Set in every document the page loads, once livereload.js has connected to the server.
 CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"

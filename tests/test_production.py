@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from conftest import AGENCY_YML, REPO
 from test_history import Repository
 
-from gkml_ssg.builder import BuildOptions, build
+from gkml_ssg.build.orchestrator import BuildOptions, build
 
 FULL_SITE_YML = """\
 网站名称: 测试县政务公开目录

@@ -18,11 +18,11 @@ from click.testing import CliRunner
 from conftest import AGENCY_YML, REPO, SITE_YML
 from publish_process import publish_and_kill
 
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.cli import main
-from gkml_ssg.manifest import MANIFEST_NAME
-from gkml_ssg.publish import CURRENT, RELEASES, PublishFolder, PublishRefused
-from gkml_ssg.release_files import (
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.cli.main import main
+from gkml_ssg.build.manifest import MANIFEST_NAME
+from gkml_ssg.publish.releases import CURRENT, RELEASES, PublishFolder, PublishRefused
+from gkml_ssg.publish.files import (
     SUMS_NAME,
     SiteRefused,
     parse_sums,

@@ -17,8 +17,8 @@ from conftest import REPO
 from nginx_site import NginxSite
 from publish_process import publish_and_kill
 
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.publish import PublishFolder
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.publish.releases import PublishFolder
 
 SUB_PATH = "/gkml/"
 SITE_NAME = "网站名称: 县级医疗保障局政务公开目录"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import AGENCY_YML, REPO
 
-from gkml_ssg.schema_export import schema_texts
+from gkml_ssg.content.schema import schema_texts
 
 
 def test_committed_schema_matches_the_model():

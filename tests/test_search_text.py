@@ -7,16 +7,16 @@ import subprocess
 
 from conftest import REPO
 
-from gkml_ssg.load import load_content
-from gkml_ssg.search_index import search_records
-from gkml_ssg.search_text import (
+from gkml_ssg.content.load import load_content
+from gkml_ssg.search.records import search_records
+from gkml_ssg.search.text import (
     indexed_content,
     normalised_text,
     query_words,
     text_tokens,
     title_token,
 )
-from gkml_ssg.site import PageKind, assemble
+from gkml_ssg.site.graph import PageKind, assemble
 
 
 def test_one_token_per_character_quotes_join_other_punctuation_separates():

@@ -9,10 +9,10 @@ import pytest
 from conftest import REPO
 from helpers import parse_html, resolve_internal
 
-from gkml_ssg.builder import BuildOptions, build
-from gkml_ssg.legal import cited_titles
-from gkml_ssg.load import load_content
-from gkml_ssg.site import PageKind, assemble, normalise_base_path
+from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.legal import cited_titles
+from gkml_ssg.content.load import load_content
+from gkml_ssg.site.graph import PageKind, assemble, normalise_base_path
 
 BASE = "/gkml/"
 
@@ -201,7 +201,7 @@ def test_base_path_forms(given, expected):
 
 
 def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatch):
-    from gkml_ssg import site as site_module
+    from gkml_ssg.site import graph as site_module
 
     monkeypatch.setattr(site_module, "SITEMAP_LIMIT", 50)
     out = tmp_path / "public"
@@ -218,7 +218,7 @@ def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatc
 
 
 def test_a_much_cited_law_lists_its_entries_on_a_page_per_province(tmp_path, monkeypatch):
-    from gkml_ssg import listing
+    from gkml_ssg.site import summaries as listing
 
     monkeypatch.setattr(listing, "LAW_PAGE_LIMIT", 100)
     out = tmp_path / "public"

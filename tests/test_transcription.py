@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from gkml_ssg.load import load_content
-from gkml_ssg.model import Audience, Channel, ChannelKind, Mode
+from gkml_ssg.content.load import load_content
+from gkml_ssg.content.model import Audience, Channel, ChannelKind, Mode
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,220 @@
+"""Stage 5, write: put the built files into the output folder as one transaction.
+
+Phase 1 writes every changed file to a temporary name beside its target; if anything fails there,
+the temporaries are removed and the published folder is untouched. Phase 2 swaps them in with
+`os.replace` (atomic per file). Files whose bytes did not change are not touched at all, and files
+an earlier build wrote that this build no longer produces are deleted. The build manifest
+(`manifest.py`) records what gkml wrote, which makes that possible without ever cleaning the folder
+first, and leaves files gkml did not write alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gkml_ssg.site.summaries import AgencySummary
+from gkml_ssg.build.manifest import Manifest, SourceFile, UnitRecord, digest
+
+_TEMP_SUFFIX = ".gkml-tmp"
+
+
+class OutputRefused(Exception):
+    """The output folder or an output path is unsafe; the message is for the user, in Chinese."""
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    written: int
+    unchanged: int
+    deleted: int
+
+
+def check_output_folder(out: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that is `/`, the home folder, or overlaps a protected folder."""
+    target = out.resolve()
+    if target == Path(target.anchor) or target == Path.home().resolve():
+        raise OutputRefused(f"拒绝把网站写入 {target}：输出目录不能是根目录或主目录")
+    for folder in protected:
+        folder = folder.resolve()
+        if target == folder or folder.is_relative_to(target) or target.is_relative_to(folder):
+            raise OutputRefused(
+                f"拒绝把网站写入 {target}：它与 {folder} 重叠（输出目录不能是内容目录、包含它或位于其中）"
+            )
+    if target.exists() and not target.is_dir():
+        raise OutputRefused(f"拒绝把网站写入 {target}：它已存在且不是目录")
+
+
+class OutputFolder:
+    """Turns output paths into file names inside one folder, refusing any that could land outside.
+
+    A path is checked by its text (no absolute paths, no `..`, no backslashes), and each folder on
+    the way is checked once for a symbolic link that could lead elsewhere; the checks and folder
+    creations are remembered, because a site has tens of thousands of files in a few folders."""
+
+    def __init__(self, out: Path):
+        self.root = os.path.realpath(out)
+        self._checked = {self.root}
+        self._made: set[str] = set()
+
+    def file(self, relative: str) -> str:
+        parts = relative.split("/")
+        if not relative or "\\" in relative or "\0" in relative or any(p in ("", ".", "..") for p in parts):
+            raise OutputRefused(f"拒绝写入不安全的输出路径“{relative}”")
+        target = os.path.join(self.root, *parts)
+        self._check_folder(os.path.dirname(target), relative)
+        return target
+
+    def make_folder(self, folder: str) -> None:
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+
+    def _check_folder(self, folder: str, relative: str) -> None:
+        if folder in self._checked:
+            return
+        self._check_folder(os.path.dirname(folder), relative)
+        if os.path.islink(folder):
+            raise OutputRefused(f"拒绝写入输出目录之外的路径“{relative}”：{folder} 是符号链接")
+        self._checked.add(folder)
+
+
+def output_path(out: Path, relative: str) -> Path:
+    """The file for `relative` inside `out`; anything that could land outside is refused."""
+    return Path(OutputFolder(out).file(relative))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A part of the site with the key it was made from; `files` is None when it is unchanged."""
+
+    name: str
+    key: str
+    files: dict[str, bytes] | None
+
+
+def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, SourceFile]) -> WriteReport:
+    """Write the units' changed files as one transaction and record them in the manifest."""
+    with WriteTransaction(out, previous) as transaction:
+        for unit in units:
+            transaction.stage(unit)
+        return transaction.commit(settings, sources)
+
+
+class WriteTransaction:
+    """Staging writes each changed file of a unit to a temporary beside its target and keeps only
+    its digest, so a build holds one unit's bytes at a time, not the site's. Committing swaps the
+    temporaries in and deletes what is no longer produced; leaving the `with` block without
+    committing (an error in a later stage) removes the temporaries and leaves the folder as it was.
+
+    A unit staged without files is kept as the previous build left it; its files are not looked at."""
+
+    def __init__(self, out: Path, previous: Manifest):
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.previous = previous
+        self._folder = OutputFolder(out)
+        self._records: dict[str, UnitRecord] = {}  # the units staged with files
+        self._kept: set[str] = set()  # the units staged without
+        self._previous_outputs: dict[str, dict[str, str]] = {}  # of the units staged with files
+        self._produced_by: dict[str, str] = {}
+        self._temporaries: list[tuple[str, str, str]] = []  # temporary, target, output path
+        self._committed = False
+        self.manifest = previous  # after commit: the manifest it wrote
+
+    def __enter__(self) -> WriteTransaction:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self._committed:
+            for temporary, _, _ in self._temporaries:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+
+    def stage(self, unit: Unit) -> None:
+        if unit.files is None:
+            if unit.name not in self.previous.keys:
+                raise ValueError(f"unit {unit.name} has no files and none from an earlier build")
+            self._kept.add(unit.name)
+            return
+        record = UnitRecord(unit.key, {path: digest(data) for path, data in unit.files.items()})
+        self._records[unit.name] = record
+        before = self.previous.outputs([unit.name]).get(unit.name, {})
+        self._previous_outputs[unit.name] = before
+        for path in record.outputs:
+            if path in self._produced_by:
+                raise OutputRefused(f"“{path}”同时由 {self._produced_by[path]} 和 {unit.name} 生成")
+            self._produced_by[path] = unit.name
+        for path, data in sorted(unit.files.items()):
+            target = self._folder.file(path)
+            if before.get(path) == record.outputs[path] and os.path.isfile(target):
+                continue
+            self._folder.make_folder(os.path.dirname(target))
+            temporary = target + _TEMP_SUFFIX
+            self._temporaries.append((temporary, target, path))
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+
+    def commit(
+        self,
+        settings: str,
+        sources: dict[str, SourceFile],
+        summaries: Iterable[AgencySummary] = (),
+        every_summary: bool = False,
+        history: str | None = None,
+    ) -> WriteReport:
+        """Swap the staged files in and record them; `summaries` (all of them, with
+        `every_summary`) are kept in the manifest, and `history` (see `Manifest.record`)."""
+        previous, out = self.previous, self.out
+        removed = sorted(set(previous.keys) - set(self._records) - self._kept)
+        before = {**self._previous_outputs, **previous.outputs(removed)}
+        rewritten = {path for _, _, path in self._temporaries}
+        stale = sorted({path for outputs in before.values() for path in outputs} - set(self._produced_by))
+        stale_set = set(stale)
+        touched = {self._produced_by[path] for path in rewritten} | {
+            name for name, outputs in before.items() if stale_set.intersection(outputs)
+        }
+        if touched:
+            # While files are swapped, the units being touched have no key and list every path
+            # they may leave behind: if this build dies now, the next one renders them again,
+            # rewrites their files and deletes what it no longer produces.
+            previous.mark_pending(
+                out,
+                {
+                    name: set(before.get(name, {})) | set(self._records[name].outputs if name in self._records else {})
+                    for name in touched
+                },
+            )
+        for temporary, target, _ in self._temporaries:
+            os.replace(temporary, target)
+        self._committed = True
+        for path in stale:
+            try:
+                target = Path(self._folder.file(path))
+            except OutputRefused:
+                continue  # a tampered manifest must not delete anything outside the folder
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, out)
+
+        changed = {
+            name: record
+            for name, record in self._records.items()
+            if previous.keys.get(name) != record.key or before.get(name) != record.outputs
+        }
+        self.manifest = previous.record(out, settings, sources, changed, removed, summaries, every_summary, history)
+        return WriteReport(
+            written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
+        )
+
+
+def _remove_empty_parents(folder: Path, out: Path) -> None:
+    out = out.resolve()
+    while folder.resolve() != out and folder.resolve().is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

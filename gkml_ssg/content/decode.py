@@ -1,0 +1,201 @@
+"""Turn a YAML node tree into the model's dataclasses, collecting every error with its position.
+
+One general mechanism driven by the `yaml_field` declarations: mappings become dataclasses,
+sequences become tuples, scalars become text, integers or enum members. Nothing is coerced
+silently: a list where text belongs, an unknown key or an unknown enum value is an error that
+names the key path (`目录[2].事项[3].公开方式`), the line and the column.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from gkml_ssg.content.errors import ContentError
+from gkml_ssg.content.fields import FieldInfo, yaml_fields
+from gkml_ssg.content.yamlnodes import Mapping, Node, Scalar, Sequence
+
+INVALID = object()  # returned for a value that produced an error; the error is already recorded
+
+_KIND_NAMES = {Mapping: "映射（键: 值）", Sequence: "列表", Scalar: "文本"}
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _split_optional(tp: Any) -> tuple[Any, bool]:
+    if isinstance(tp, types.UnionType) or typing.get_origin(tp) is typing.Union:
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return tp, False
+
+
+@cache
+def _shape(tp: Any) -> tuple[str, Any]:
+    """What a declared type asks of a node, worked out once per type (decoding is a hot path)."""
+    tp, _ = _split_optional(tp)
+    if dataclasses.is_dataclass(tp):
+        return "dataclass", tp
+    if typing.get_origin(tp) is tuple:
+        return "sequence", typing.get_args(tp)[0]
+    if isinstance(tp, type) and issubclass(tp, Enum):
+        return "enum", tp
+    if tp is int:
+        return "int", tp
+    return "text", tp
+
+
+@dataclasses.dataclass(frozen=True)
+class _ClassPlan:
+    declared: list
+    by_key: dict
+    hints: dict
+    scalar_field: str | None
+    has_origin: bool
+    required: list
+
+
+@cache
+def _plan(cls: type) -> _ClassPlan:
+    declared = yaml_fields(cls)
+    return _ClassPlan(
+        declared=declared,
+        by_key={info.key: (f, info) for f, info in declared},
+        hints=_hints(cls),
+        scalar_field=getattr(cls, "__scalar_field__", None),
+        has_origin="origin" in {f.name for f in dataclasses.fields(cls)},
+        required=[
+            (f, info) for f, info in declared
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ],
+    )
+
+
+@cache
+def _enum_values(tp: type[Enum]) -> tuple[str, ...]:
+    return tuple(member.value for member in tp)
+
+
+@dataclasses.dataclass
+class Decoder:
+    path: str  # the file, relative to the content folder, for error messages
+    errors: list[ContentError] = dataclasses.field(default_factory=list)
+
+    def error(self, node: Node, field: str, message: str, hint: str | None = None, *, code: str) -> object:
+        self.errors.append(ContentError(self.path, message, node.origin, field or None, hint, code))
+        return INVALID
+
+    def decode(self, node: Node, tp: Any, field: str = "", info: FieldInfo | None = None) -> Any:
+        shape, tp = _shape(tp)
+        if shape == "dataclass":
+            return self._dataclass(node, tp, field)
+        if shape == "sequence":
+            return self._sequence(node, tp, field, info)
+        if not isinstance(node, Scalar):
+            return self._wrong_kind(node, field, Scalar)
+        if shape == "enum":
+            return self._enum(node, tp, field)
+        if shape == "int":
+            if not (node.plain and re.fullmatch(r"[0-9]+", node.value)):
+                return self.error(node, field, f"应为整数，实际为“{node.value}”", "请只写阿拉伯数字，如 37", code="wrong-type")
+            return int(node.value)
+        return self._text(node, field, info)
+
+    def _wrong_kind(self, node: Node, field: str, expected: type) -> object:
+        return self.error(
+            node, field, f"应为{_KIND_NAMES[expected]}，实际为{_KIND_NAMES[type(node)]}", _KIND_HINTS.get(expected),
+            code="wrong-type",
+        )
+
+    def _text(self, node: Scalar, field: str, info: FieldInfo | None) -> Any:
+        value = node.value.strip()
+        if info is not None and info.pattern and not re.fullmatch(info.pattern, value):
+            return self.error(node, field, f"“{value}”的格式不对", info.pattern_hint, code="bad-format")
+        return value
+
+    def _enum(self, node: Scalar, tp: type[Enum], field: str) -> Any:
+        allowed = _enum_values(tp)
+        value = node.value.strip()
+        if value in allowed:
+            return tp(value)
+        close = difflib.get_close_matches(value, allowed, n=1, cutoff=0.3)
+        hint = f"是否为“{close[0]}”？" if close else None
+        return self.error(node, field, f"未知的取值“{value}”，可选值：{'、'.join(allowed)}", hint, code="unknown-value")
+
+    def _sequence(self, node: Node, item_tp: Any, field: str, info: FieldInfo | None) -> Any:
+        if not isinstance(node, Sequence):
+            return self._wrong_kind(node, field, Sequence)
+        if info is not None and info.non_empty and not node.items:
+            return self.error(node, field, "列表不能为空", "至少写一项", code="empty-list")
+        values = [self.decode(item, item_tp, f"{field}[{i}]") for i, item in enumerate(node.items, start=1)]
+        return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+    def _dataclass(self, node: Node, cls: type, field: str) -> Any:
+        plan = _plan(cls)
+        scalar_field = plan.scalar_field
+        if isinstance(node, Scalar) and scalar_field and not node.is_null:
+            attr = next(f for f, _ in plan.declared if f.name == scalar_field)
+            value = self.decode(node, plan.hints[attr.name], field, attr.metadata["yaml"])
+            return INVALID if value is INVALID else cls(**{scalar_field: value})
+        if not isinstance(node, Mapping):
+            return self._wrong_kind(node, field, Mapping)
+        by_key = plan.by_key
+        values: dict[str, Any] = {}
+        failed = False
+        for key_node, value_node in node.entries:
+            key = key_node.value
+            sub = f"{field}.{key}" if field else key
+            if key not in by_key:
+                self._unknown_key(key_node, sub, plan.declared)
+                failed = True
+                continue
+            f, info = by_key[key]
+            if isinstance(value_node, Scalar) and value_node.is_null:
+                continue  # an empty value is the same as leaving the key out
+            value = self.decode(value_node, plan.hints[f.name], sub, info)
+            if value is INVALID:
+                failed = True
+            else:
+                values[f.name] = value
+        for f, info in plan.required:
+            if f.name not in values and not _has_value(node, info.key):
+                sub = f"{field}.{info.key}" if field else info.key
+                self.error(node, sub, "缺少必填字段", f"请添加“{info.key}: …”——{info.doc}", code="missing-field")
+                failed = True
+        if failed:
+            return INVALID
+        if plan.has_origin:
+            values["origin"] = node.origin
+        return cls(**values)
+
+    def _unknown_key(self, key_node: Scalar, field: str, declared: list) -> None:
+        # Officers may type an English attribute name or a near miss of the Chinese key.
+        by_name = {f.name: info.key for f, info in declared}
+        keys = [info.key for _, info in declared]
+        close = difflib.get_close_matches(key_node.value, keys + list(by_name), n=1, cutoff=0.5)
+        if close:
+            hint = f"是否为“{by_name.get(close[0], close[0])}”？"
+        else:
+            hint = f"可用的字段：{'、'.join(keys)}"
+        self.error(key_node, field, f"未知字段“{key_node.value}”", hint, code="unknown-field")
+
+
+def _has_value(node: Mapping, key: str) -> bool:
+    """A key written with a value that failed is already reported; only an absent or empty one is missing."""
+    return any(k.value == key and not (isinstance(v, Scalar) and v.is_null) for k, v in node.entries)
+
+
+_KIND_HINTS = {
+    Sequence: "列表的每一项以“- ”开头，各占一行",
+    Mapping: "请按“键: 值”逐行填写",
+    Scalar: "此处应直接写文字",
+}

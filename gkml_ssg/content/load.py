@@ -1,0 +1,185 @@
+"""Stage 1, load: the content folder → the typed model, or every error found in it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from gkml_ssg.content.cache import ContentCache
+from gkml_ssg.content.decode import INVALID, Decoder
+from gkml_ssg.content.errors import ContentError, ContentInvalid
+from gkml_ssg.build.manifest import SourceFile, digest
+from gkml_ssg.content.model import Agency, SiteConfig
+from gkml_ssg.content.yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
+
+SITE_CONFIG_NAME = "site.yml"
+CONTENT_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class AgencySource:
+    """An agency as loaded from its file."""
+
+    path: str  # relative to the content folder, with forward slashes
+    agency: Agency
+    digest: str  # SHA-256 of the file's bytes
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+
+@dataclass(frozen=True)
+class Content:
+    config: SiteConfig
+    agencies: tuple[AgencySource, ...]  # sorted by path, so the order never depends on the disk
+    sources: dict[str, str]  # every file read (site.yml and agencies) → SHA-256 of its bytes
+
+
+def load_site_config(source: Path) -> SiteConfig:
+    """Only the site configuration of `source`. Raise ContentInvalid with its errors."""
+    errors: list[ContentError] = []
+    read = _read_file(source, source / SITE_CONFIG_NAME, errors, {})
+    config = _decode_file(*read, SiteConfig, errors) if read is not None else None
+    if errors:
+        raise ContentInvalid(errors)
+    assert config is not None
+    return config
+
+
+def load_content(
+    source: Path, cache: ContentCache | None = None, workers: int = 1, only: set[str] | None = None
+) -> Content:
+    """Load `source` (the content folder). Raise ContentInvalid with all errors of the run.
+
+    With `only`, just the site configuration and those agency files (paths relative to `source`)
+    are read. With a cache, files whose bytes were decoded before are not parsed again; with
+    several workers, the other files are parsed in parallel."""
+    errors: list[ContentError] = []
+    if not source.is_dir():
+        raise ContentInvalid([ContentError(str(source), "内容目录不存在", hint="请用 --source 指定内容目录", code="missing-source")])
+    sources: dict[str, str] = {}
+    config = None
+    read = _read_file(source, source / SITE_CONFIG_NAME, errors, sources)
+    if read is not None:
+        config = _decode_file(*read, SiteConfig, errors)
+    found: dict[str, Agency] = {}
+    pending: list[tuple[str, bytes]] = []
+    # `only` comes from a scan that has already checked the folder (`scan_sources`)
+    for relative in _content_files(source, errors) if only is None else sorted(only):
+        read = _read_file(source, source / relative, errors, sources)
+        if read is None:
+            continue
+        cached = cache.get(sources[read[0]]) if cache is not None else None
+        if isinstance(cached, Agency):
+            found[read[0]] = cached
+        else:
+            pending.append(read)
+    for (relative, _), (value, file_errors) in zip(pending, _decode_all(pending, workers), strict=True):
+        errors.extend(file_errors)
+        if value is not None:
+            found[relative] = value
+            if cache is not None:
+                cache.put(sources[relative], value)
+    if errors:
+        raise ContentInvalid(errors)
+    assert config is not None
+    agencies = tuple(AgencySource(relative, found[relative], sources[relative]) for relative in sorted(found))
+    return Content(config, agencies, sources)
+
+
+def scan_sources(source: Path, known: dict[str, SourceFile]) -> dict[str, SourceFile] | None:
+    """What `load_content` would read, as path → digest, size and time, without parsing anything.
+    A file whose size and time are as `known` records is not read again.
+
+    None when the folder has something the loader would reject (it will then say what)."""
+    errors: list[ContentError] = []
+    if not source.is_dir():
+        return None
+    found: dict[str, SourceFile] = {}
+    try:
+        for relative in [SITE_CONFIG_NAME, *_content_files(source, errors)]:
+            path = source / relative
+            status = path.stat()
+            before = known.get(relative)
+            if before is not None and before.mtime_ns >= 0 and (before.size, before.mtime_ns) == (status.st_size, status.st_mtime_ns):
+                found[relative] = before
+            else:
+                found[relative] = SourceFile(digest(path.read_bytes()), status.st_size, status.st_mtime_ns)
+    except OSError:
+        return None
+    return None if errors else found
+
+
+def _content_files(source: Path, errors: list[ContentError]) -> list[str]:
+    """Every agency file under `source`, relative to it, refusing symlinks (they could pull in
+    files from anywhere). Directory entries carry their type, so this needs no call per file."""
+    found: list[str] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_symlink():
+                errors.append(
+                    ContentError(
+                        relative, "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接", code="symlink"
+                    )
+                )
+            elif entry.name.startswith("."):
+                continue
+            elif entry.is_dir():
+                walk(entry.path, relative + "/")
+            elif entry.name.endswith(CONTENT_SUFFIXES) and relative != SITE_CONFIG_NAME:
+                found.append(relative)
+
+    walk(str(source), "")
+    return sorted(found)
+
+
+def _read_file(source: Path, path: Path, errors: list[ContentError], sources: dict[str, str]) -> tuple[str, bytes] | None:
+    relative = path.relative_to(source).as_posix()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}", code="missing-file"))
+        return None
+    except OSError as error:
+        errors.append(ContentError(relative, f"无法读取文件：{error.strerror}", code="unreadable-file"))
+        return None
+    sources[relative] = digest(data)
+    return relative, data
+
+
+def _decode_file(relative: str, data: bytes, cls: type, errors: list[ContentError]):
+    value, file_errors = _decode(relative, data, cls)
+    errors.extend(file_errors)
+    return value
+
+
+def _decode(relative: str, data: bytes, cls: type = Agency) -> tuple[object | None, list[ContentError]]:
+    """Parse and check one file: its value (None when it has errors) and its errors."""
+    try:
+        root = parse(decode_utf8(data))
+    except YamlRefused as refused:
+        return None, [refusal_error(relative, refused)]
+    decoder = Decoder(relative)
+    value = decoder.decode(root, cls)
+    return (None if value is INVALID else value), decoder.errors
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+_PARALLEL_FILES = 64
+
+
+def _decode_all(pending: list[tuple[str, bytes]], workers: int) -> list[tuple[object | None, list[ContentError]]]:
+    """Each pending file decoded, in order; on several processes when there are enough files."""
+    if workers <= 1 or len(pending) < _PARALLEL_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return [_decode(relative, data) for relative, data in pending]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        relatives, contents = zip(*pending, strict=True)
+        return list(pool.map(_decode, relatives, contents, chunksize=16))

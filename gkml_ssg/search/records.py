@@ -1,0 +1,162 @@
+"""Stage 5, index: the Pagefind bundles for the site's entry and agency pages.
+
+Each page becomes one custom record whose text is decided here (see `search_text`), not scraped
+from the HTML, so that navigation, footers and list pages never reach the index and every page's
+text appears once. The bundle is returned as bytes and written with the rest of the site in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from gkml_ssg.search.canonical import canonical_bundle
+from gkml_ssg.content.model import Item, NegativeEntry, OnRequestEntry
+from gkml_ssg.search.pagefind import PagefindService
+from gkml_ssg.search.text import indexed_content, page_text
+from gkml_ssg.site.graph import KIND_LABELS, AgencyNode, EntryNode, SiteGraph
+
+LANGUAGE = "zh-cn"
+_INDEX_CONFIG = {"force_language": LANGUAGE}
+AGENCY_KIND_LABEL = "机构"
+# Pagefind's own UI kits are not used: the search page has its own script.
+_UNUSED_BUNDLE_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+# What the browser runs; one bundle carries it, the others hold only index data (see search_shards).
+_RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
+
+FILTER_AGENCY = "机构"
+FILTER_PROVINCE = "省份"
+FILTER_CITY = "城市"
+FILTER_KIND = "类型"
+FILTER_CATEGORY = "一级事项"
+FILTER_MODE = "公开方式"
+FILTER_AUDIENCE = "公开对象"
+# The agency's slug: not shown to readers; a search sets aside the pages of agencies being
+# re-indexed with it (see index_stage).
+FILTER_AGENCY_ID = "网址标识"
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    url: str
+    title: str
+    text: str  # the normalised page text a query must be a substring of (the ground truth)
+    content: str  # what Pagefind indexes
+    meta: dict[str, str] = field(default_factory=dict)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _entry_fields(entry: EntryNode) -> list[str | None]:
+    data = entry.data
+    if isinstance(data, Item):
+        channels = [text for c in data.channels for text in (c.kind.value, c.name)]
+        return [
+            entry.stage,
+            entry.category,
+            data.content,
+            *data.basis,
+            data.deadline,
+            data.body,
+            *channels,
+            data.audience.value if data.audience else None,
+            data.mode.value if data.mode else None,
+            data.level,
+            data.portal_section,
+            data.remarks,
+        ]
+    if isinstance(data, OnRequestEntry):
+        return [data.category, data.content, *data.grounds, data.office, data.update_cycle, data.review_procedure, data.remarks]
+    assert isinstance(data, NegativeEntry)
+    return [data.kind, data.content, *data.grounds, data.office, data.update_cycle, data.remarks]
+
+
+def _agency_fields(agency: AgencyNode) -> list[str | None]:
+    a = agency.agency
+    region = a.region
+    fields = [region.province, region.city, region.county, region.remarks, a.catalogue_title, a.unit, a.remarks, a.note]
+    if a.form:
+        fields += [a.form.unit, a.form.filled_by, a.form.reviewed_by, a.form.approved_by, a.form.filled_on]
+    if a.overview:
+        o = a.overview
+        fields += [*o.basis, o.responsible, o.contact, o.channels, o.supervision]
+    return fields
+
+
+def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_label: str, fields, meta, filters) -> SearchRecord:
+    a = agency.agency
+    # The kind label and the agency's name stand on every entry page, so they are part of its text.
+    texts = [t for t in [kind_label, *([a.name] if path != agency.path else []), *fields] if t]
+    base_meta = {
+        "title": title,
+        "agency": a.name,
+        "region": f"{a.region.province} / {a.region.city} / {a.region.county}",
+        "kind": kind_label,
+    }
+    base_filters = {
+        FILTER_AGENCY: [a.name],
+        FILTER_PROVINCE: [a.region.province],
+        FILTER_CITY: [a.region.city],
+        FILTER_KIND: [kind_label],
+        FILTER_AGENCY_ID: [agency.slug],
+    }
+    return SearchRecord(
+        url=site.url(path),
+        title=title,
+        text=page_text(title, texts),
+        content=indexed_content(title, texts),
+        meta={**base_meta, **meta},
+        filters={**base_filters, **filters},
+    )
+
+
+def search_records(site: SiteGraph, agencies: Iterable[AgencyNode] | None = None) -> list[SearchRecord]:
+    """One record per agency page and per entry page of `agencies` (all by default), in page-graph
+    order."""
+    records = []
+    for agency in site.agencies if agencies is None else agencies:
+        records.append(_record(site, agency, agency.path, agency.agency.name, AGENCY_KIND_LABEL, _agency_fields(agency), {}, {}))
+        for entry in agency.entries:
+            filters: dict[str, list[str]] = {}
+            if entry.category:
+                filters[FILTER_CATEGORY] = [entry.category]
+            data = entry.data
+            if isinstance(data, Item):
+                if data.mode:
+                    filters[FILTER_MODE] = [data.mode.value]
+                if data.audience:
+                    filters[FILTER_AUDIENCE] = [data.audience.value]
+            elif isinstance(data, OnRequestEntry):
+                filters[FILTER_MODE] = ["依申请"]  # the list is the agency's 依申请公开 list
+            meta = {"category": entry.category} if entry.category else {}
+            records.append(
+                _record(site, agency, entry.path, entry.title, KIND_LABELS[entry.kind], _entry_fields(entry), meta, filters)
+            )
+    return records
+
+
+def warm_up(service: PagefindService) -> None:
+    """Have the service load its Chinese language data now (see `PagefindService.warm_up`)."""
+    record = SearchRecord("/", "政务公开", "政务公开", "政务公开目录")
+    service.warm_up(_INDEX_CONFIG, LANGUAGE, record)
+
+
+def build_bundle(
+    records: list[SearchRecord], folder: str, with_runtime: bool, service: PagefindService | None = None
+) -> dict[str, bytes]:
+    """Run Pagefind over the records (in `service`, or a service of its own); return the bundle's
+    files keyed by their path in the site, under `folder`. Without the runtime, the bundle is only
+    data for another bundle's runtime."""
+    with contextlib.nullcontext(service) if service is not None else PagefindService() as running:
+        index = running.new_index(_INDEX_CONFIG)
+        running.add_records(index, LANGUAGE, records)
+        bundle = running.get_files(index)
+    unused = _UNUSED_BUNDLE_FILES if with_runtime else _UNUSED_BUNDLE_FILES + _RUNTIME_FILES
+    files = {
+        f"{folder}/{path}": data
+        for path, data in sorted(bundle.items())
+        if not PurePosixPath(path).name.startswith(unused)
+    }
+    return canonical_bundle(files, folder)

@@ -1,0 +1,47 @@
+"""What each page that lists other pages (home, legal-basis index, law pages, sitemap, feed, …)
+is made from: its render key. Two builds that give such a page the same inputs give it the same
+bytes, so the build renders it again only when they change."""
+
+from __future__ import annotations
+
+from gkml_ssg.site.graph import Page, PageKind, SiteGraph, in_sitemap
+
+
+def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
+    """What a page outside the agencies (home, legal-basis index, law pages, sitemap, …) shows of
+    the page graph; its template reads nothing else from it besides the site configuration. Two
+    builds that give such a page the same inputs give it the same bytes, so the build renders it
+    again only when they change (an agency's edit touches the few lists that show what it changed)."""
+    # every page links to the feed when there is one
+    own = [page.kind.value, page.path, page.title, page.province or "", str(page.part or ""), str(bool(site.history.commits))]
+    kind = page.kind
+    if kind is PageKind.HOME:
+        return own + [
+            f"{a.path}|{a.name}|{a.province}|{a.city}|{a.county}|{a.item_count}|{a.on_request_count}|{a.negative_count}"
+            for a in site.summaries
+        ]
+    if kind is PageKind.LEGAL_BASIS:
+        return own + [f"{law.key}|{law.titled}|{law.agency_count}|{law.citation_count}" for law in site.laws]
+    if kind in (PageKind.LAW, PageKind.LAW_PROVINCE):
+        assert page.law is not None
+        law = page.law
+        header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{law.citation_count}"
+        if page.province is not None:
+            return own + [header, *law.citing_inputs(page.province)]
+        if law.split_by_province:
+            return own + [header, repr(law.wordings()), repr(law.provinces())]
+        return own + [header, *law.citing_inputs()]
+    if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
+        # the addresses listed, in order: those of the lists, and a hash of each agency's
+        return own + [
+            *(p.path for p in site.pages if p.agency is None and in_sitemap(p)),
+            *(f"{s.path}|{s.page_count}|{s.paths_digest}" for s in site.summaries),
+        ]
+    if kind is PageKind.FEED:
+        return own + [
+            "|".join((e.commit.id, e.commit.date, e.commit.subject, *(f"{a.path}={a.name}" for a in e.agencies), *e.other_paths))
+            for e in site.feed
+        ]
+    if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
+        return own
+    raise ValueError(f"{kind} is an agency's page, not a listing")
