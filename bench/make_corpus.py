@@ -70,7 +70,7 @@ def pick(rng: random.Random, population, count: int, weight=lambda x: 1.0) -> li
 
 
 def weighted_choice(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights)[0]
 
 

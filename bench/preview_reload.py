@@ -37,8 +37,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
-from preview_server import PreviewProcess  # the tests' way of running `gkml serve`
-from run import agency_files, edit_agency
+from preview_server import PreviewProcess  # noqa: E402 -- the tests' way of running `gkml serve`
+from run import agency_files, edit_agency  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

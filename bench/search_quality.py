@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from gkml_ssg.content.load import load_content  # noqa: E402
 from gkml_ssg.search.pagefind import pagefind_executable  # noqa: E402
-from gkml_ssg.search.records import search_records  # noqa: E402
+from gkml_ssg.search.records import site_records  # noqa: E402
 from gkml_ssg.search.text import query_words  # noqa: E402
 from gkml_ssg.site.graph import assemble  # noqa: E402
 
@@ -130,7 +130,7 @@ def evaluate(label: str, source: Path, work: Path, skip_plain: bool) -> None:
     seconds, peak, output = measured([sys.executable, "-m", "gkml_ssg", "build", "--source", str(source), "--out", str(out)], cwd=REPO)
     print(f"\n### {label}\ngkml build (pages + search index): {seconds:.1f} s, peak memory {peak:.0f} MB")
     print("  " + output.strip())
-    records = search_records(assemble(load_content(source)))
+    records = site_records(assemble(load_content(source)))
     gkml = score(f"{label}: gkml search", records, out, QUERIES)
     print(f"bundle {bundle_bytes(out / 'pagefind') / 1e6:.1f} MB; first query transfers {gkml['first_query_bytes'] / 1e3:.0f} kB"
           f" in {gkml['first_query_requests']} files")
@@ -156,7 +156,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.built:
         source, site = args.built
-        result = score(f"{site}: gkml search", search_records(assemble(load_content(source, workers=2))), site, QUERIES)
+        result = score(f"{site}: gkml search", site_records(assemble(load_content(source, workers=2))), site, QUERIES)
         print(f"first query transfers {result['first_query_bytes'] / 1e3:.0f} kB in {result['first_query_requests']} files")
         return
     args.work.mkdir(parents=True, exist_ok=True)

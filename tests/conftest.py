@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import functools
+import importlib.util
+import os
+import shutil
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from nginx_site import NGINX
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -74,10 +80,57 @@ def project(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
+# Programs from outside Python that some tests need, by the pytest marker such a test carries
+# (registered in pyproject.toml): what to call it, and whether it is installed. tests/install.sh
+# installs each; a test that requests the `browser` fixture is marked `browser` without asking.
+# `pytest -m "not browser"` is the fast local lane: it leaves out the Chromium tests.
+REQUIREMENTS: dict[str, tuple[str, Callable[[], bool]]] = {
+    "browser": (
+        f"Chromium ({CHROMIUM}) with Playwright",
+        lambda: CHROMIUM.exists() and importlib.util.find_spec("playwright") is not None,
+    ),
+    "node": ("Node.js (node)", lambda: shutil.which("node") is not None),
+    "nginx": (f"nginx ({NGINX})", NGINX.exists),
+    "java": ("Java (java)", lambda: shutil.which("java") is not None),
+}
+
+
+@functools.cache
+def _installed(marker: str) -> bool:
+    return REQUIREMENTS[marker][1]()
+
+
+def missing(what: str) -> None:
+    """Stop the running test because `what` is not installed: skipped on a developer's machine,
+    failed under CI=true, where everything tests/install.sh installs must be there."""
+    message = f"{what} is not installed: run `bash tests/install.sh` (the README's test command installs it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} (CI=true: a missing tool fails the test)", pytrace=False)
+    pytest.skip(message)
+
+
+def require(marker: str) -> None:
+    """Skip (or under CI=true fail) the running test unless the program `marker` names is installed."""
+    if not _installed(marker):
+        missing(REQUIREMENTS[marker][0])
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in REQUIREMENTS:
+        if item.get_closest_marker(marker) is not None:
+            require(marker)
+
+
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed: run the README's test command (it installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

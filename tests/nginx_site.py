@@ -15,7 +15,8 @@ Everything else (locations, headers, caching, types, 404 page) is the file as it
 
 Attributes once entered: `base_url` ("http://127.0.0.1:PORT/gkml/"), `origin`
 ("http://127.0.0.1:PORT"), `port`, `error_log` (Path). Entering waits until nginx answers; leaving
-stops it. A test fails with a clear message when nginx is not installed.
+stops it. A test using it is marked `nginx` (tests/conftest.py skips it, or under CI=true fails
+it, when nginx is not installed).
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ class NginxSite:
         return self.origin + self.sub_path
 
     def __enter__(self) -> Self:
-        if not NGINX.exists():
-            pytest.fail("nginx is not installed: run the README's test command (tests/install.sh installs it)")
+        from conftest import require
+
+        require("nginx")  # a test using this is marked `nginx`, which has checked already
         # A free port can be taken between asking for it and nginx binding it: then try another.
         for _ in range(5):
             self.port = _free_port()

@@ -19,10 +19,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, missing
 from nginx_site import NginxSite
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
+
+pytestmark = [pytest.mark.browser, pytest.mark.nginx]
 
 SUB_PATH = "/gkml/"
 AXE = REPO / ".test-deps/axe/node_modules/axe-core/axe.min.js"
@@ -72,7 +74,7 @@ def site(built, tmp_path_factory):
 @pytest.fixture(scope="module")
 def axe_source() -> str:
     if not AXE.exists():
-        pytest.fail(f"axe-core is not installed in {AXE.parent}: run tests/install.sh (the README's test command)")
+        missing(f"axe-core ({AXE})")
     return AXE.read_text(encoding="utf-8")
 
 

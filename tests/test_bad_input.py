@@ -192,4 +192,4 @@ def test_a_required_key_left_empty_is_missing(project):
 def test_an_optional_key_left_empty_is_the_same_as_absent(project):
     project.write("a/x.yml", AGENCY_YML.replace("公开内容: 机构职能", "公开内容:"))
     graph = assemble(load_content(project.content))
-    assert graph.agencies[0].entries[0].data.content is None
+    assert graph.loaded_agencies()[0].entries[0].data.content is None

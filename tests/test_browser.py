@@ -13,10 +13,12 @@ from conftest import REPO
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.content.load import load_content
-from gkml_ssg.search.records import search_records
+from gkml_ssg.search.records import site_records
 from gkml_ssg.search.shards import SHARD_PAGE_TARGET
 from gkml_ssg.search.text import query_words
 from gkml_ssg.site.graph import assemble
+
+pytestmark = pytest.mark.browser
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -46,7 +48,7 @@ def served(request, tmp_path_factory):
 @pytest.fixture(scope="module")
 def records_by_base():
     content = load_content(REPO / "content")
-    return lambda base: search_records(assemble(content, base))
+    return lambda base: site_records(assemble(content, base))
 
 
 @pytest.fixture

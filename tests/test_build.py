@@ -14,11 +14,11 @@ from conftest import AGENCY_YML, REPO
 from helpers import tree_bytes
 
 from gkml_ssg.build import write as write_module
+from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
 from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.build.write import OutputRefused, Unit, output_path, write_site
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import read_history
-from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
-from gkml_ssg.build.write import OutputRefused, Unit, output_path, write_site
 
 # The seed site's pages: 195, 5 change histories, and the Atom feed when content/ is in a git checkout.
 SEED_PAGES = 200 + bool(read_history(REPO / "content").commits)
@@ -85,7 +85,7 @@ def test_a_failed_write_leaves_the_previous_site(project, monkeypatch):
         return open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(write_module, "open", failing_open, raising=False)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left on device"):
         build(options(project))
     monkeypatch.undo()
     assert tree_bytes(project.out) == before  # no temporary left behind, nothing half-replaced

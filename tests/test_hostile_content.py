@@ -263,6 +263,7 @@ def test_hostile_file_names_are_refused(project, name):
     assert not project.out.exists()
 
 
+@pytest.mark.browser
 def test_hostile_entries_searched_in_chromium_run_no_script(hostile_site, browser):
     """Search results are written into the page by script: their text must stay text there too."""
 

@@ -19,7 +19,7 @@ from gkml_ssg.build import orchestrator as builder
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.load import load_content
-from gkml_ssg.search.records import search_records
+from gkml_ssg.search.records import site_records
 from gkml_ssg.search.shards import SHARD_PAGE_TARGET, shard_count, shard_number
 from gkml_ssg.search.text import query_words
 from gkml_ssg.site.graph import assemble
@@ -139,6 +139,7 @@ def test_a_build_killed_while_swapping_files_is_repaired_by_the_next(tmp_path, c
     check_against_fresh(tmp_path, source, templates, out, "after a crash")
 
 
+@pytest.mark.node
 def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, monkeypatch):
     """The first pass of an edit build writes the pages and an edit bundle; a search then finds the
     edited agency's new text once, and none of its old text, while the other agencies' shards are
@@ -162,7 +163,7 @@ def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, m
     monkeypatch.undo()
     catalogue = json.loads((out / "pagefind/index.json").read_text(encoding="utf-8"))
     assert catalogue["edits"] == {"bundle": "edits/", "replaced": [edited.stem]}
-    records = search_records(assemble(load_content(source)))
+    records = site_records(assemble(load_content(source)))
     queries = ["修订后的标题", old_title, "机关职能", "公开"]
     found = search_site(out, queries)
     for query in queries:

@@ -6,8 +6,8 @@ import dataclasses
 from enum import Enum
 
 import pytest
-
 from conftest import REPO
+
 from gkml_ssg.content.load import load_content
 from gkml_ssg.render.markup import _PLAIN_PARAGRAPH, MarkdownRenderer
 

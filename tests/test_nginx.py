@@ -103,6 +103,7 @@ def crawl(site: NginxSite) -> tuple[dict[str, Response], list[str]]:
     return seen, broken
 
 
+@pytest.mark.nginx
 def test_a_crawl_from_the_home_page_reaches_every_page_of_the_sitemap_and_no_broken_link(site):
     seen, broken = crawl(site)
     assert broken == []
@@ -114,6 +115,7 @@ def test_a_crawl_from_the_home_page_reaches_every_page_of_the_sitemap_and_no_bro
     assert any(path.startswith(SUB_PATH + "static/css/site.css?v=") for path in seen)
 
 
+@pytest.mark.nginx
 def test_the_search_index_files_the_search_page_loads_are_served(site):
     catalogue = get(site, SUB_PATH + "pagefind/index.json")
     assert catalogue.status == 200
@@ -127,6 +129,7 @@ def test_the_search_index_files_the_search_page_loads_are_served(site):
             assert get(site, folder + name).status == 200, name
 
 
+@pytest.mark.nginx
 def test_a_missing_address_gets_the_sites_404_page_with_status_404(site):
     for path in ("no-such-page/", "agencies/no-such-agency/items/1/", "agencies/"):
         response = get(site, SUB_PATH + path)
@@ -136,6 +139,7 @@ def test_a_missing_address_gets_the_sites_404_page_with_status_404(site):
         assert {name: response.headers[name] for name in SECURITY_HEADERS} == SECURITY_HEADERS
 
 
+@pytest.mark.nginx
 def test_the_sub_path_without_its_slash_redirects_to_it(site):
     response = get(site, SUB_PATH.rstrip("/"))
     assert (response.status, response.headers["Location"]) == (301, SUB_PATH)
@@ -149,6 +153,7 @@ def pagefind_file(site: NginxSite, suffix: str) -> str:
     return SUB_PATH + found[0].relative_to(site.root).as_posix()
 
 
+@pytest.mark.nginx
 @pytest.mark.parametrize(
     ("path", "content_type", "cache"),
     [
@@ -186,6 +191,8 @@ def test_the_shipped_headers_snippet_sends_this_policy():
     assert f'add_header Content-Security-Policy "{CSP}" always;' in snippet
 
 
+@pytest.mark.browser
+@pytest.mark.nginx
 def test_search_works_in_chromium_under_the_policy(site, browser):
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()

@@ -6,9 +6,10 @@ import subprocess
 import sys
 
 from conftest import REPO
+from helpers import tree_bytes
+
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.render.parallel import PARALLEL_THRESHOLD
-from helpers import tree_bytes
 
 
 def test_output_is_the_same_whatever_the_worker_count(tmp_path):

@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 from conftest import AGENCY_YML
 
-from gkml_ssg.serve import preview as preview_module
 from gkml_ssg.build.orchestrator import BuildOptions, BuildReport
+from gkml_ssg.build.write import OutputRefused, WriteReport
 from gkml_ssg.cli.main import main
 from gkml_ssg.content.errors import ContentError, ContentInvalid, Origin
+from gkml_ssg.serve import preview as preview_module
+from gkml_ssg.serve.app import Failure, SiteApp, error_page
 from gkml_ssg.serve.preview import (
     Preview,
     SourceWatcher,
@@ -25,8 +27,6 @@ from gkml_ssg.serve.preview import (
     preview_options,
     site_url,
 )
-from gkml_ssg.serve.app import Failure, SiteApp, error_page
-from gkml_ssg.build.write import OutputRefused, WriteReport
 
 PAGE = b'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><title>t</title></head>\n<body>%s</body>\n</html>\n'
 

@@ -13,8 +13,10 @@ from test_browser import (
 )
 
 from gkml_ssg.content.load import load_content
-from gkml_ssg.search.records import search_records
+from gkml_ssg.search.records import site_records
 from gkml_ssg.site.graph import assemble
+
+pytestmark = pytest.mark.browser
 
 # Set in every document the page loads, once livereload.js has connected to the server.
 CONNECTED = "document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });"
@@ -46,7 +48,7 @@ def test_search_works_in_the_preview(page, server):
     responses = []
     page.on("response", lambda response: responses.append(response))
     status = search_as_a_reader(page, server.url + "/", "异地就医")
-    records = search_records(assemble(load_content(server.content), "/"))
+    records = site_records(assemble(load_content(server.content), "/"))
     expected = expected_urls(records, "异地就医")
     assert status == f"共找到 {len(expected)} 条结果。"
     assert set(all_result_links(page)) == expected

@@ -18,10 +18,9 @@ from click.testing import CliRunner
 from conftest import AGENCY_YML, REPO, SITE_YML
 from publish_process import publish_and_kill
 
+from gkml_ssg.build.manifest import MANIFEST_NAME
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.cli.main import main
-from gkml_ssg.build.manifest import MANIFEST_NAME
-from gkml_ssg.publish.releases import CURRENT, RELEASES, PublishFolder, PublishRefused
 from gkml_ssg.publish.files import (
     SUMS_NAME,
     SiteRefused,
@@ -29,6 +28,7 @@ from gkml_ssg.publish.files import (
     site_files,
     verify_folder,
 )
+from gkml_ssg.publish.releases import CURRENT, RELEASES, PublishFolder, PublishRefused
 
 
 def site_version(project, name: str) -> Path:
@@ -65,7 +65,7 @@ def test_publish_publish_again_and_roll_back(project, tmp_path):
     assert title_of(dest / RELEASES / first.release) == "v1"  # the rebuild replaced files, not changed them
     assert folder.rollback().current == first.release
     assert (live(dest).name, title_of(live(dest))) == (first.release, "v1")
-    with pytest.raises(PublishRefused, match="没有比当前版本 .* 更早的完整版本"):
+    with pytest.raises(PublishRefused, match=r"没有比当前版本 .* 更早的完整版本"):
         folder.rollback()
     third = folder.publish(project.out)
     assert (live(dest).name, title_of(live(dest))) == (third.release, "v2")
@@ -113,7 +113,7 @@ def test_an_output_folder_that_is_not_one_complete_build_is_refused(project, tmp
     out = site_version(project, "站点v1")
     good = folder.publish(out).release
     (out / "index.html").write_text("changed by hand", encoding="utf-8")
-    with pytest.raises(SiteRefused, match="与构建清单记录的不同.*删除.*重新运行 gkml build"):
+    with pytest.raises(SiteRefused, match=r"与构建清单记录的不同.*删除.*重新运行 gkml build"):
         folder.publish(out)
     (out / "index.html").unlink()
     with pytest.raises(SiteRefused, match="缺失"):

@@ -20,6 +20,8 @@ from publish_process import publish_and_kill
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.publish.releases import PublishFolder
 
+pytestmark = pytest.mark.nginx
+
 SUB_PATH = "/gkml/"
 SITE_NAME = "网站名称: 县级医疗保障局政务公开目录"
 # What a reader polls: pages (every one shows the site's name), a stylesheet, the search's entry.

@@ -8,7 +8,7 @@ import subprocess
 from conftest import REPO
 
 from gkml_ssg.content.load import load_content
-from gkml_ssg.search.records import search_records
+from gkml_ssg.search.records import site_records
 from gkml_ssg.search.text import (
     indexed_content,
     normalised_text,
@@ -41,6 +41,7 @@ def test_indexed_content_keeps_fields_apart_and_ends_with_title_tokens():
     assert tokens[-4:] == [title_token(c) for c in "异地就医"]
 
 
+@pytest.mark.node
 def test_python_and_javascript_rules_agree():
     samples = ["异地就医 备案", "“三公”经费", "预算、决算\u3000AB岗", "国务院令第711号", "Ｑ１２", "社会保险法（2010年）"]
     script = (
@@ -59,7 +60,7 @@ def test_python_and_javascript_rules_agree():
 
 def test_records_hold_page_text_only_once_and_no_navigation():
     site = assemble(load_content(REPO / "content"))
-    records = search_records(site)
+    records = site_records(site)
     assert len(records) == 5 + 120 + 3 + 15
     kinds = {page.path for page in site.pages if page.kind in (PageKind.HOME, PageKind.LEGAL_BASIS, PageKind.SEARCH)}
     assert not {r.url.lstrip("/") for r in records} & kinds

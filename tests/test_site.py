@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 
@@ -65,7 +66,7 @@ def test_previous_and_next_chain_within_an_agency(graph):
     huinong = [p for p in graph.pages if p.agency and p.agency.slug == "huinong-yibao" and p.entry]
     assert len(huinong) == 16 + 3 + 15
     assert huinong[0].previous is None and huinong[-1].next is None
-    for before, after in zip(huinong, huinong[1:]):
+    for before, after in itertools.pairwise(huinong):
         assert before.next == after.entry and after.previous == before.entry
 
 
@@ -118,7 +119,7 @@ def test_legal_basis_index(graph, built):
 
 
 def test_every_entry_is_linked_from_its_agency_page_and_titled_as_in_its_seed(graph, built):
-    for agency in graph.agencies:
+    for agency in graph.loaded_agencies():
         page = parse_html(built / agency.path / "index.html")
         linked = {resolve_internal(built, BASE, link) for link in page.links if not link.startswith("#")}
         for entry in agency.entries:
@@ -153,7 +154,7 @@ def test_every_internal_link_resolves_under_the_sub_path(built):
 def test_no_resource_from_another_host_and_lang_zh_cn(built):
     for html_file in built.rglob("*.html"):
         page = parse_html(html_file)
-        tags = dict((tag, attrs) for tag, attrs in page.tags)
+        tags = dict(page.tags)
         assert tags["html"].get("lang") == "zh-CN"
         for tag, attrs in page.tags:
             if tag in ("link", "script", "img", "iframe", "source", "video", "audio"):
@@ -231,6 +232,6 @@ def test_a_much_cited_law_lists_its_entries_on_a_page_per_province(tmp_path, mon
     assert len(province_links) == 2  # 宁夏回族自治区, 江苏省
     reached = set()
     for link in province_links:
-        reached |= {l[len(BASE):] for l in parse_html(resolve_internal(out, BASE, link)).links}
+        reached |= {href[len(BASE):] for href in parse_html(resolve_internal(out, BASE, link)).links}
     assert {c.path for c in regulation.citations} <= reached
     assert not any(link.startswith(BASE + "agencies/") and "/items/" in link for link in law_page.links)

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from gkml_ssg.site.summaries import SummaryHead
-from gkml_ssg.build.manifest import Manifest, combined_key, digest
+from gkml_ssg.build.manifest import Manifest
+from gkml_ssg.keys import CATALOGUE_UNIT, EDITS_UNIT, combined_key, digest, index_unit
 from gkml_ssg.search.pagefind import PagefindService
 from gkml_ssg.build.progress import Progress
 from gkml_ssg.search.records import FILTER_AGENCY_ID, build_bundle, search_records
@@ -29,12 +30,10 @@ from gkml_ssg.search.shards import (
     plan_shards,
     shard_count,
 )
-from gkml_ssg.site.graph import AgencyNode, SiteGraph
+from gkml_ssg.site.graph import SiteGraph
+from gkml_ssg.site.nodes import AgencyNode
 from gkml_ssg.build.write import Unit
 
-INDEX_UNIT_PREFIX = "index:"
-CATALOGUE_UNIT = "index:catalogue"
-EDITS_UNIT = "index:edits"
 # More changed agencies than this are indexed into their shards directly: the edit bundle is for
 # an editor's save, not for a batch of changes.
 EDITS_AGENCY_LIMIT = 20
@@ -72,7 +71,7 @@ def plan_index(heads: tuple[SummaryHead, ...], pages: int, previous: Manifest, s
         )
         for shard in shards
     }
-    stale = [shard for shard in shards if previous.changed(INDEX_UNIT_PREFIX + shard.name, keys[shard.name])]
+    stale = [shard for shard in shards if previous.changed(index_unit(shard.name), keys[shard.name])]
     return IndexPlan(shards, keys, stale, agencies)
 
 
@@ -101,7 +100,7 @@ def edit_units(
     an edit bundle, and a catalogue that lists it. `nodes` holds at least the changed agencies;
     `service` is a Pagefind service to use (one started early and warmed up)."""
     for shard in plan.shards:
-        name = INDEX_UNIT_PREFIX + shard.name
+        name = index_unit(shard.name)
         yield Unit(name, previous.keys[name], None)
     present = [nodes[slug] for slug in sorted(changed_slugs) if slug in plan.agencies]
     if present:
@@ -122,7 +121,7 @@ def shard_units(plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], 
     the stale shards (`IndexPlan.slugs_to_index`)."""
     progress.start("索引", plan.pages(_slugs(plan.stale)))
     for shard in plan.shards:
-        name, key = INDEX_UNIT_PREFIX + shard.name, plan.keys[shard.name]
+        name, key = index_unit(shard.name), plan.keys[shard.name]
         if shard not in plan.stale:
             yield Unit(name, key, None)
             continue
@@ -132,10 +131,6 @@ def shard_units(plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], 
     progress.close()
     listing = catalogue(plan.shards)
     yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
-
-
-def is_index_unit(name: str) -> bool:
-    return name.startswith(INDEX_UNIT_PREFIX)
 
 
 def _slugs(shards: list[Shard]) -> list[str]:

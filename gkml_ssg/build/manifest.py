@@ -15,8 +15,6 @@ being touched have no key, so a build that dies half way is repaired by the next
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import pickle
 import sqlite3
@@ -25,10 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gkml_ssg.content.load import SourceFile
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
 
 MANIFEST_NAME = ".gkml-manifest.sqlite"
-FORMAT = "4"
+FORMAT = "5"
 # A file changed less than this long before its size and time were recorded could change again
 # within the same clock tick, unseen: such a file is read again next time (as git does).
 _RACY_NS = 2_000_000_000
@@ -40,15 +39,6 @@ _TABLES = {
     "summaries": "path TEXT PRIMARY KEY, digest TEXT NOT NULL, slug TEXT NOT NULL, pages INTEGER NOT NULL, "
     "listed TEXT NOT NULL, summary BLOB NOT NULL",
 }
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """A content file as a build read it: its SHA-256, and the size and time it had then."""
-
-    digest: str
-    size: int = -1
-    mtime_ns: int = -1  # -1: unknown, or too recent to be trusted; the file is read again
 
 
 @dataclass(frozen=True)
@@ -247,24 +237,3 @@ def _open(out: Path, create: bool) -> sqlite3.Connection:
 
 def _outputs_json(outputs: dict[str, str]) -> str:
     return json.dumps(dict(sorted(outputs.items())), ensure_ascii=False, separators=(",", ":"))
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def combined_key(*parts: str) -> str:
-    return digest("\0".join(parts).encode("utf-8"))
-
-
-def folder_key(folder: Path, suffixes: tuple[str, ...] = ()) -> str:
-    """A hash of the names and bytes of the files in `folder` (only those ending in `suffixes`)."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and (not suffixes or p.suffix in suffixes))
-    return combined_key(*(f"{p.relative_to(folder).as_posix()}={digest(p.read_bytes())}" for p in files))
-
-
-@functools.cache
-def code_version() -> str:
-    """A hash of gkml's own code: output and cached objects made by other code are not reused.
-    Computed once per process: the code that runs is the code imported."""
-    return folder_key(Path(__file__).parents[1], (".py",))

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkml_ssg.site.summaries import AgencySummary
-from gkml_ssg.build.manifest import Manifest, SourceFile, UnitRecord, digest
+from gkml_ssg.build.manifest import Manifest, UnitRecord
+from gkml_ssg.content.load import SourceFile
+from gkml_ssg.keys import digest
 
 _TEMP_SUFFIX = ".gkml-tmp"
 

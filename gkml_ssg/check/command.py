@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkml_ssg.check.diagnostics import Diagnostic, Severity, errors
-from gkml_ssg.content.errors import ContentInvalid
-from gkml_ssg.content.origins import FileOrigins
 from gkml_ssg.check.lint import lint_agency
+from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.load import Content, load_content
+from gkml_ssg.content.origins import FileOrigins
 from gkml_ssg.render.parallel import default_workers
 from gkml_ssg.site.graph import assemble
 

@@ -28,6 +28,7 @@ from gkml_ssg.content.model import (
     NegativeList,
     OnRequestEntry,
     OnRequestList,
+    Overview,
 )
 
 _IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -182,10 +183,10 @@ def _citations(agency: Agency) -> Iterator[tuple[str, str, Origin | None]]:
     if agency.overview is not None:
         overview = _key(Agency, "overview")
         for n, text in enumerate(agency.overview.basis, start=1):
-            yield f"{overview}.{_key(type(agency.overview), 'basis')}[{n}]", text, agency.origin
+            yield f"{overview}.{_key(Overview, 'basis')}[{n}]", text, agency.origin
 
 
-def _lists(agency: Agency) -> Iterator[tuple[str, tuple[OnRequestEntry, ...] | tuple[NegativeEntry, ...], str]]:
+def _lists(agency: Agency) -> Iterator[tuple[str, tuple[OnRequestEntry | NegativeEntry, ...], str]]:
     """The on-request and negative lists: key path of their entries, the entries, their grounds' key."""
     if agency.on_request is not None:
         yield (

@@ -9,17 +9,17 @@ from pathlib import Path
 import click
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
-from gkml_ssg.content.errors import ContentInvalid
-from gkml_ssg.render.parallel import default_workers
 from gkml_ssg.build.progress import terminal_progress
+from gkml_ssg.build.write import OutputRefused
 from gkml_ssg.cli.release import (
     check_archive_option,
     publish_command,
     verify_command,
     write_site_archive,
 )
+from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.schema import write_schemas
-from gkml_ssg.build.write import OutputRefused
+from gkml_ssg.render.parallel import default_workers
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
-from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.build.progress import terminal_progress
+from gkml_ssg.build.write import OutputRefused
+from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.publish.files import SUMS_NAME, SiteRefused, verify_folder
 from gkml_ssg.publish.releases import (
     DEFAULT_KEEP,
     PublishFolder,
@@ -19,8 +21,6 @@ from gkml_ssg.publish.releases import (
     live_folder,
     sums_digest_prefix,
 )
-from gkml_ssg.publish.files import SUMS_NAME, SiteRefused, verify_folder
-from gkml_ssg.build.write import OutputRefused
 
 
 def check_archive_option(context: click.Context, parameter: click.Parameter, value: Path | None) -> Path | None:

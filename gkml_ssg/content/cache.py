@@ -13,7 +13,7 @@ import os
 import pickle
 from pathlib import Path
 
-from gkml_ssg.build.manifest import code_version
+from gkml_ssg.keys import code_version
 
 
 class ContentCache:

@@ -182,10 +182,7 @@ class Decoder:
         by_name = {f.name: info.key for f, info in declared}
         keys = [info.key for _, info in declared]
         close = difflib.get_close_matches(key_node.value, keys + list(by_name), n=1, cutoff=0.5)
-        if close:
-            hint = f"是否为“{by_name.get(close[0], close[0])}”？"
-        else:
-            hint = f"可用的字段：{'、'.join(keys)}"
+        hint = f"是否为“{by_name.get(close[0], close[0])}”？" if close else f"可用的字段：{'、'.join(keys)}"
         self.error(key_node, field, f"未知字段“{key_node.value}”", hint, code="unknown-field")
 
 

@@ -1,14 +1,18 @@
-"""How a model attribute is written in YAML: its Chinese key, its description, its constraints.
+"""How a model attribute is written in YAML: its Chinese key, its description, its constraints,
+and whether a reader can search for it.
 
-The model's dataclasses declare every attribute with `yaml_field`; the decoder and the JSON
-Schema exporter both read this one declaration, so the editor's hints and the build's errors can
-never disagree.
+The model's dataclasses declare every attribute with `yaml_field`; the decoder, the JSON Schema
+exporter and the search index all read this one declaration, so the editor's hints and the
+build's errors can never disagree, and a new field is searchable by being declared.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -22,6 +26,11 @@ class FieldInfo:
     pattern_hint: str | None = None  # what to write instead when the pattern does not match
     markdown: bool = False  # rendered as Markdown (raw HTML is never passed through)
     non_empty: bool = False  # a list that must have at least one entry
+    # Part of the text a reader searches (the page that shows the row): every field a page shows
+    # as text, but not a row's title (the record's own), its number, its URL slug, counts, or the
+    # rows of another page.
+    searchable: bool = True
+    cited: bool = False  # legal bases (公开依据 and grounds for not disclosing): the legal-basis index lists them
 
 
 def yaml_field(key: str, doc: str, *, default: Any = dataclasses.MISSING, **info: Any) -> Any:
@@ -34,3 +43,35 @@ def field_info(field: dataclasses.Field) -> FieldInfo | None:
 
 def yaml_fields(cls: type) -> list[tuple[dataclasses.Field, FieldInfo]]:
     return [(f, info) for f in dataclasses.fields(cls) if (info := field_info(f)) is not None]
+
+
+def searchable_texts(value: object) -> Iterator[str]:
+    """The texts of a model value a reader can search for, in declaration order: its searchable
+    fields' strings, enum values, and those of the rows and values they hold."""
+    if isinstance(value, Enum):
+        yield str(value.value)
+    elif isinstance(value, str):
+        if value:
+            yield value
+    elif isinstance(value, tuple):
+        for element in value:
+            yield from searchable_texts(element)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for name in _searchable_names(type(value)):
+            yield from searchable_texts(getattr(value, name))
+
+
+def cited_texts(row: object) -> tuple[str, ...]:
+    """The legal bases a row cites, in order: the values of its fields declared `cited`."""
+    return tuple(text for name in _cited_names(type(row)) for text in getattr(row, name))
+
+
+# A province has hundreds of thousands of rows: each class's declarations are read once.
+@functools.cache
+def _searchable_names(cls: type) -> tuple[str, ...]:
+    return tuple(declared.name for declared, info in yaml_fields(cls) if info.searchable)
+
+
+@functools.cache
+def _cited_names(cls: type) -> tuple[str, ...]:
+    return tuple(declared.name for declared, info in yaml_fields(cls) if info.cited)

@@ -11,12 +11,21 @@ from pathlib import Path
 from gkml_ssg.content.cache import ContentCache
 from gkml_ssg.content.decode import INVALID, Decoder
 from gkml_ssg.content.errors import ContentError, ContentInvalid
-from gkml_ssg.build.manifest import SourceFile, digest
 from gkml_ssg.content.model import Agency, SiteConfig
 from gkml_ssg.content.yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
+from gkml_ssg.keys import digest
 
 SITE_CONFIG_NAME = "site.yml"
 CONTENT_SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A content file as a build read it: its SHA-256, and the size and time it had then."""
+
+    digest: str
+    size: int = -1
+    mtime_ns: int = -1  # -1: unknown, or too recent to be trusted; the file is read again
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ def load_content(
     for (relative, _), (value, file_errors) in zip(pending, _decode_all(pending, workers), strict=True):
         errors.extend(file_errors)
         if value is not None:
+            assert isinstance(value, Agency)  # _decode's default class
             found[relative] = value
             if cache is not None:
                 cache.put(sources[relative], value)

@@ -63,18 +63,23 @@ class Item:
     """A catalogue row: one 二级事项."""
 
     title: str | None = yaml_field(
-        "二级事项", "事项名称（二级事项）。仅当原表二级事项为空时省略，此时以一级事项作标题。", default=None
+        "二级事项",
+        "事项名称（二级事项）。仅当原表二级事项为空时省略，此时以一级事项作标题。",
+        default=None,
+        searchable=False,  # the page's title
     )
-    number: str | None = yaml_field("序号", "原表中的行序号。", default=None)
+    number: str | None = yaml_field("序号", "原表中的行序号。", default=None, searchable=False)
     slug: str | None = yaml_field(
         "网址标识",
         "固定该事项页面的网址（小写字母、数字、连字符）；省略时按事项在本机构中的顺序编号。",
         default=None,
         pattern=SLUG_PATTERN,
-        pattern_hint=SLUG_HINT,
+        pattern_hint=SLUG_HINT, searchable=False,
     )
     content: str | None = yaml_field("公开内容", "公开内容（要素）。支持 Markdown，不支持 HTML。", default=None, markdown=True)
-    basis: tuple[str, ...] = yaml_field("公开依据", "公开依据：每条法律法规或文件单独一项，如“《中华人民共和国政府信息公开条例》（国务院令第711号）”。", default=())
+    basis: tuple[str, ...] = yaml_field(
+        "公开依据", "公开依据：每条法律法规或文件单独一项，如“《中华人民共和国政府信息公开条例》（国务院令第711号）”。", default=(), cited=True
+    )
     deadline: str | None = yaml_field("公开时限", "公开时限，如“形成或者变更之日起20个工作日内”。", default=None)
     body: str | None = yaml_field("公开主体", "公开主体：机构或内设科室。", default=None)
     channels: tuple[Channel, ...] = yaml_field("公开渠道", "公开渠道和载体：只列勾选的渠道。", default=())
@@ -102,14 +107,14 @@ class Category:
 class OnRequestEntry:
     """A row of the list of information given only on request (依申请公开)."""
 
-    title: str = yaml_field("二级事项", "事项名称（二级事项）。")
-    number: str | None = yaml_field("序号", "原表中的序号。", default=None)
+    title: str = yaml_field("二级事项", "事项名称（二级事项）。", searchable=False)  # the page's title
+    number: str | None = yaml_field("序号", "原表中的序号。", default=None, searchable=False)
     slug: str | None = yaml_field(
-        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT
+        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT, searchable=False
     )
     category: str | None = yaml_field("一级事项", "一级事项。", default=None)
     content: str | None = yaml_field("不予主动公开的内容", "不予主动公开的内容。", default=None, markdown=True)
-    grounds: tuple[str, ...] = yaml_field("不予主动公开的依据", "不予主动公开的依据，每条单独一项。", default=())
+    grounds: tuple[str, ...] = yaml_field("不予主动公开的依据", "不予主动公开的依据，每条单独一项。", default=(), cited=True)
     office: str | None = yaml_field("责任科室", "责任科室。", default=None)
     update_cycle: str | None = yaml_field("信息产生时间或更新周期", "信息产生时间或更新周期，如“不定期”。", default=None)
     review_procedure: str | None = yaml_field("依申请公开审核程序", "依申请公开的审核程序。", default=None, markdown=True)
@@ -121,14 +126,14 @@ class OnRequestEntry:
 class NegativeEntry:
     """A row of the negative list (负面清单): information that is not disclosed."""
 
-    title: str = yaml_field("公开事项", "事项名称。")
-    number: str | None = yaml_field("序号", "原表中的序号。", default=None)
+    title: str = yaml_field("公开事项", "事项名称。", searchable=False)  # the page's title
+    number: str | None = yaml_field("序号", "原表中的序号。", default=None, searchable=False)
     slug: str | None = yaml_field(
-        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT
+        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT, searchable=False
     )
     kind: str | None = yaml_field("事项类别", "事项类别，如“行政检查类”。", default=None)
     content: str | None = yaml_field("内容", "不予公开的内容。", default=None, markdown=True)
-    grounds: tuple[str, ...] = yaml_field("不予公开的依据", "不予公开的依据，每条单独一项。", default=())
+    grounds: tuple[str, ...] = yaml_field("不予公开的依据", "不予公开的依据，每条单独一项。", default=(), cited=True)
     office: str | None = yaml_field("责任科室", "责任科室。", default=None)
     update_cycle: str | None = yaml_field("信息产生时间或更新周期", "信息产生时间或更新周期，如“不定期”。", default=None)
     remarks: str | None = yaml_field("备注", "备注或存疑说明。", default=None, markdown=True)
@@ -192,26 +197,31 @@ class Overview:
 class Agency:
     """One agency's disclosure catalogue: the content of one YAML file under content/."""
 
-    name: str = yaml_field("名称", "机构名称，如“惠农区医疗保障局”。")
+    name: str = yaml_field("名称", "机构名称，如“惠农区医疗保障局”。", searchable=False)  # the page's title
     region: Region = yaml_field("地区", "机构所在的省、市、区县。")
-    source_file: str = yaml_field("来源文件", "本目录转录自哪份原始文件。")
-    catalogue: tuple[Category, ...] = yaml_field("目录", "主动公开目录：一级事项及其二级事项，按原表顺序。", non_empty=True)
+    source_file: str = yaml_field("来源文件", "本目录转录自哪份原始文件。", searchable=False)
+    # The rows have pages of their own, searched there.
+    catalogue: tuple[Category, ...] = yaml_field(
+        "目录", "主动公开目录：一级事项及其二级事项，按原表顺序。", non_empty=True, searchable=False
+    )
     slug: str | None = yaml_field(
         "网址标识",
         "机构页面网址中的标识（小写字母、数字、连字符）；省略时使用文件名。",
         default=None,
         pattern=SLUG_PATTERN,
-        pattern_hint=SLUG_HINT,
+        pattern_hint=SLUG_HINT, searchable=False,
     )
     catalogue_title: str | None = yaml_field("目录名称", "目录在原文中的标题。", default=None)
     unit: str | None = yaml_field("单位", "原文表头“单位：”后的文字。", default=None)
-    form: FormInfo | None = yaml_field("填表信息", "责任单位、填表人、复核人、审签人、填表时间。", default=None)
-    declared: DeclaredCounts | None = yaml_field("声明数量", "表头声明的事项数量。", default=None)
-    overview: Overview | None = yaml_field("概述", "目录前的概述部分。", default=None)
-    note: str | None = yaml_field("注", "原文表格下方的“注”。", default=None, markdown=True)
     remarks: str | None = yaml_field("备注", "整个目录的备注或录入说明。", default=None, markdown=True)
-    on_request: OnRequestList | None = yaml_field("依申请公开", "依申请公开（不予主动公开）的信息清单。", default=None)
-    negative: NegativeList | None = yaml_field("负面清单", "不予公开的信息清单（负面清单）。", default=None)
+    note: str | None = yaml_field("注", "原文表格下方的“注”。", default=None, markdown=True)
+    form: FormInfo | None = yaml_field("填表信息", "责任单位、填表人、复核人、审签人、填表时间。", default=None)
+    declared: DeclaredCounts | None = yaml_field("声明数量", "表头声明的事项数量。", default=None, searchable=False)
+    overview: Overview | None = yaml_field("概述", "目录前的概述部分。", default=None)
+    on_request: OnRequestList | None = yaml_field(
+        "依申请公开", "依申请公开（不予主动公开）的信息清单。", default=None, searchable=False
+    )
+    negative: NegativeList | None = yaml_field("负面清单", "不予公开的信息清单（负面清单）。", default=None, searchable=False)
     origin: Origin | None = _origin_field()
 
 

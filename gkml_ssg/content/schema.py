@@ -23,7 +23,7 @@ _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def _type_schema(tp: Any, info: FieldInfo | None, defs: dict[str, Any]) -> dict[str, Any]:
     tp, _ = _split_optional(tp)
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):  # a class, never an instance, in type hints
         _define(tp, defs)
         reference: dict[str, Any] = {"$ref": f"#/$defs/{tp.__name__}"}
         scalar_field = getattr(tp, "__scalar_field__", None)
@@ -32,7 +32,7 @@ def _type_schema(tp: Any, info: FieldInfo | None, defs: dict[str, Any]) -> dict[
             return {"anyOf": [_type_schema(scalar_tp, None, defs), reference]}
         return reference
     if typing.get_origin(tp) is tuple:
-        schema = {"type": "array", "items": _type_schema(typing.get_args(tp)[0], None, defs)}
+        schema: dict[str, Any] = {"type": "array", "items": _type_schema(typing.get_args(tp)[0], None, defs)}
         if info is not None and info.non_empty:
             schema["minItems"] = 1
         return schema

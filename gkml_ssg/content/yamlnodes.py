@@ -14,6 +14,7 @@ import yaml
 
 from gkml_ssg.content.errors import ContentError, Origin
 
+_Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # the C parser is much faster; both only ever produce events here
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -108,11 +109,14 @@ def parse(text: str) -> Node:
                 raise YamlRefused(
                     f"不支持 YAML 别名“*{event.anchor}”", _origin(event.start_mark), "请直接写出内容", code="yaml-alias"
                 )
-            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and event.tag is not None:
-                if not (isinstance(event, yaml.ScalarEvent) and event.tag == "!"):
-                    raise YamlRefused(
-                        f"不支持 YAML 标签“{event.tag}”", _origin(event.start_mark), "请删除该标签", code="yaml-tag"
-                    )
+            if (
+                isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent))
+                and event.tag is not None
+                and not (isinstance(event, yaml.ScalarEvent) and event.tag == "!")
+            ):
+                raise YamlRefused(
+                    f"不支持 YAML 标签“{event.tag}”", _origin(event.start_mark), "请删除该标签", code="yaml-tag"
+                )
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:

@@ -19,7 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from gkml_ssg.build.manifest import digest
+from gkml_ssg.keys import digest
 from gkml_ssg.publish.files import (
     SUMS_NAME,
     SiteRefused,

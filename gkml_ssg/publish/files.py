@@ -17,8 +17,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkml_ssg.build.index_units import EDITS_UNIT
 from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
+from gkml_ssg.build.state import build_finished
 
 SUMS_NAME = "SHA256SUMS"
 
@@ -32,7 +32,7 @@ def site_files(out: Path) -> dict[str, str]:
     manifest = Manifest.read(out)
     if not manifest.keys:
         raise SiteRefused(f"{out} 中没有构建清单（{MANIFEST_NAME}）：请先运行 gkml build --out {out}")
-    if any(key == "" for key in manifest.keys.values()) or EDITS_UNIT in manifest.keys:
+    if not build_finished(manifest):
         raise SiteRefused(f"{out} 中的上次构建没有完成：请先运行 gkml build --out {out}，构建完成后再发布")
     files: dict[str, str] = {}
     for outputs in manifest.outputs(manifest.keys).values():

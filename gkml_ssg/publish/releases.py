@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkml_ssg.build.manifest import MANIFEST_NAME
+from gkml_ssg.build.write import OutputFolder
 from gkml_ssg.publish.files import (
     SUMS_NAME,
     SiteRefused,
@@ -49,7 +50,6 @@ from gkml_ssg.publish.files import (
     format_sums,
     site_files,
 )
-from gkml_ssg.build.write import OutputFolder
 
 RELEASES = "releases"
 CURRENT = "current"

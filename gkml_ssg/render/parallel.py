@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
+from gkml_ssg.keys import agency_unit, listing_unit
 from gkml_ssg.render.renderer import Renderer
 from gkml_ssg.site.graph import Page, SiteGraph
 
@@ -26,24 +27,6 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-AGENCY_UNIT_PREFIX = "agency:"
-
-
-def agency_unit(slug: str) -> str:
-    return AGENCY_UNIT_PREFIX + slug
-
-
-LISTING_UNIT_PREFIX = "page:"
-
-
-def listing_unit(page: Page) -> str:
-    return LISTING_UNIT_PREFIX + page.output
-
-
-def is_listing_unit(name: str) -> bool:
-    return name.startswith(LISTING_UNIT_PREFIX)
-
-
 def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     """The pages grouped by what they depend on: one unit per agency (its page and its entries'),
     then one per page that lists other pages (see `listing_inputs`)."""
@@ -51,7 +34,7 @@ def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     listings: list[tuple[str, tuple[Page, ...]]] = []
     for page in site.pages:
         if page.agency is None:
-            listings.append((listing_unit(page), (page,)))
+            listings.append((listing_unit(page.output), (page,)))
         else:
             by_agency.setdefault(agency_unit(page.agency.slug), []).append(page)
     return [(name, tuple(pages)) for name, pages in by_agency.items()] + listings
@@ -74,7 +57,7 @@ def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers
 
 
 def _render(renderer: Renderer, site: SiteGraph, unit: tuple[Page, ...]) -> dict[str, bytes]:
-    return {page.output: renderer.render(site, page) for page in unit}
+    return {output: data for page in unit for output, data in renderer.render(site, page).items()}
 
 
 def _can_fork() -> bool:

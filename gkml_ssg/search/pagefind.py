@@ -10,11 +10,12 @@ that the reply repeats.
 from __future__ import annotations
 
 import base64
+import io
 import json
 import subprocess
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 
 class PagefindError(RuntimeError):
@@ -51,7 +52,7 @@ class PagefindService:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        assert self._process is not None
+        assert self._process is not None and self._process.stdin is not None and self._process.stdout is not None
         if self._warming is not None:
             self._warming.join()
         self._process.stdin.close()
@@ -72,7 +73,7 @@ class PagefindService:
             try:
                 index = self._pipeline([{"type": "NewIndex", "config": config}])[0]["index_id"]
                 self._add_records(index, language, [record])
-            except BaseException as error:  # reported by the next request
+            except BaseException as error:  # noqa: BLE001 -- reported by the next request
                 self._warming_failed.append(error)
 
         self._warming = threading.Thread(target=run, daemon=True)
@@ -96,14 +97,15 @@ class PagefindService:
         first = self._message_id + 1
         self._message_id += len(payloads)
         failure: list[BaseException] = []
+        stdin = self._process.stdin
 
         def write() -> None:
             try:
                 for number, payload in enumerate(payloads, start=first):
                     message = json.dumps({"message_id": number, "payload": payload}, ensure_ascii=False)
-                    self._process.stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
-                self._process.stdin.flush()
-            except BaseException as error:  # reported by the reading side
+                    stdin.write(base64.b64encode(message.encode("utf-8")) + b",")
+                stdin.flush()
+            except BaseException as error:  # noqa: BLE001 -- reported by the reading side
                 failure.append(error)
 
         writer = threading.Thread(target=write, daemon=True)
@@ -127,7 +129,8 @@ class PagefindService:
         return answers
 
     def _read_message(self) -> bytes:
-        stream = self._process.stdout
+        assert self._process is not None and self._process.stdout is not None
+        stream = cast(io.BufferedReader, self._process.stdout)  # Popen's pipes are buffered (bufsize -1)
         while b"," not in self._pending:
             chunk = stream.read1(65536)
             if not chunk:

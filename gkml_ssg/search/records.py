@@ -1,7 +1,8 @@
-"""Stage 5, index: the Pagefind bundles for the site's entry and agency pages.
+"""The search stage: the Pagefind bundles for the pages of the kinds declared searched (see
+`site.kinds`): agency and entry pages.
 
-Each page becomes one custom record whose text is decided here (see `search_text`), not scraped
-from the HTML, so that navigation, footers and list pages never reach the index and every page's
+Each page becomes one custom record whose text comes from the model's searchable fields (see
+`content.fields.searchable_texts` and `search.text`), not scraped from the HTML, so that navigation, footers and list pages never reach the index and every page's
 text appears once. The bundle is returned as bytes and written with the rest of the site in one
 transaction.
 """
@@ -14,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from gkml_ssg.search.canonical import canonical_bundle
-from gkml_ssg.content.model import Item, NegativeEntry, OnRequestEntry
 from gkml_ssg.search.pagefind import PagefindService
 from gkml_ssg.search.text import indexed_content, page_text
-from gkml_ssg.site.graph import KIND_LABELS, AgencyNode, EntryNode, SiteGraph
+from gkml_ssg.site.graph import SiteGraph
+from gkml_ssg.site.kinds import ENTRY_KIND_OF, KIND_LABELS, KINDS, PageKind
+from gkml_ssg.site.nodes import AgencyNode
 
 LANGUAGE = "zh-cn"
 _INDEX_CONFIG = {"force_language": LANGUAGE}
@@ -31,9 +33,7 @@ FILTER_AGENCY = "机构"
 FILTER_PROVINCE = "省份"
 FILTER_CITY = "城市"
 FILTER_KIND = "类型"
-FILTER_CATEGORY = "一级事项"
-FILTER_MODE = "公开方式"
-FILTER_AUDIENCE = "公开对象"
+# The filters of each entry kind (一级事项, 公开方式, 公开对象) are declared with it, in site.kinds.
 # The agency's slug: not shown to readers; a search sets aside the pages of agencies being
 # re-indexed with it (see index_stage).
 FILTER_AGENCY_ID = "网址标识"
@@ -49,43 +49,16 @@ class SearchRecord:
     filters: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _entry_fields(entry: EntryNode) -> list[str | None]:
-    data = entry.data
-    if isinstance(data, Item):
-        channels = [text for c in data.channels for text in (c.kind.value, c.name)]
-        return [
-            entry.stage,
-            entry.category,
-            data.content,
-            *data.basis,
-            data.deadline,
-            data.body,
-            *channels,
-            data.audience.value if data.audience else None,
-            data.mode.value if data.mode else None,
-            data.level,
-            data.portal_section,
-            data.remarks,
-        ]
-    if isinstance(data, OnRequestEntry):
-        return [data.category, data.content, *data.grounds, data.office, data.update_cycle, data.review_procedure, data.remarks]
-    assert isinstance(data, NegativeEntry)
-    return [data.kind, data.content, *data.grounds, data.office, data.update_cycle, data.remarks]
-
-
-def _agency_fields(agency: AgencyNode) -> list[str | None]:
-    a = agency.agency
-    region = a.region
-    fields = [region.province, region.city, region.county, region.remarks, a.catalogue_title, a.unit, a.remarks, a.note]
-    if a.form:
-        fields += [a.form.unit, a.form.filled_by, a.form.reviewed_by, a.form.approved_by, a.form.filled_on]
-    if a.overview:
-        o = a.overview
-        fields += [*o.basis, o.responsible, o.contact, o.channels, o.supervision]
-    return fields
-
-
-def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_label: str, fields, meta, filters) -> SearchRecord:
+def _record(
+    site: SiteGraph,
+    agency: AgencyNode,
+    path: str,
+    title: str,
+    kind_label: str,
+    fields: list[str | None] | list[str],
+    meta: dict[str, str],
+    filters: dict[str, list[str]],
+) -> SearchRecord:
     a = agency.agency
     # The kind label and the agency's name stand on every entry page, so they are part of its text.
     texts = [t for t in [kind_label, *([a.name] if path != agency.path else []), *fields] if t]
@@ -112,29 +85,25 @@ def _record(site: SiteGraph, agency: AgencyNode, path: str, title: str, kind_lab
     )
 
 
-def search_records(site: SiteGraph, agencies: Iterable[AgencyNode] | None = None) -> list[SearchRecord]:
-    """One record per agency page and per entry page of `agencies` (all by default), in page-graph
-    order."""
+def search_records(site: SiteGraph, agencies: Iterable[AgencyNode]) -> list[SearchRecord]:
+    """One record per searched page of `agencies` (see `site.kinds`): each agency's page and its
+    entries' pages, in page-graph order."""
     records = []
-    for agency in site.agencies if agencies is None else agencies:
-        records.append(_record(site, agency, agency.path, agency.agency.name, AGENCY_KIND_LABEL, _agency_fields(agency), {}, {}))
+    for agency in agencies:
+        if KINDS[PageKind.AGENCY].searched:
+            records.append(_record(site, agency, agency.path, agency.agency.name, AGENCY_KIND_LABEL, agency.search_texts(), {}, {}))
         for entry in agency.entries:
-            filters: dict[str, list[str]] = {}
-            if entry.category:
-                filters[FILTER_CATEGORY] = [entry.category]
-            data = entry.data
-            if isinstance(data, Item):
-                if data.mode:
-                    filters[FILTER_MODE] = [data.mode.value]
-                if data.audience:
-                    filters[FILTER_AUDIENCE] = [data.audience.value]
-            elif isinstance(data, OnRequestEntry):
-                filters[FILTER_MODE] = ["依申请"]  # the list is the agency's 依申请公开 list
+            if not KINDS[entry.kind].searched:
+                continue
             meta = {"category": entry.category} if entry.category else {}
-            records.append(
-                _record(site, agency, entry.path, entry.title, KIND_LABELS[entry.kind], _entry_fields(entry), meta, filters)
-            )
+            filters = ENTRY_KIND_OF[entry.kind].filters(entry)
+            records.append(_record(site, agency, entry.path, entry.title, KIND_LABELS[entry.kind], entry.search_texts(), meta, filters))
     return records
+
+
+def site_records(site: SiteGraph) -> list[SearchRecord]:
+    """The records of every agency whose pages are in `site`."""
+    return search_records(site, site.loaded_agencies())
 
 
 def warm_up(service: PagefindService) -> None:

@@ -145,6 +145,7 @@ class SiteApp:
             body = read_regular_file(page) if isinstance(page, str) else None
             return self._respond(start_response, "404 Not Found", CONTENT_TYPES[".html"],
                                  body if body is not None else NOT_FOUND_PAGE, method)
+        assert found is not None  # the body was read from it
         return self._respond(start_response, "200 OK", content_type(found), body, method)
 
     @staticmethod

@@ -33,9 +33,9 @@ from livereload.watcher import Watcher
 from tornado.ioloop import IOLoop
 
 from gkml_ssg.build.orchestrator import BuildOptions, BuildReport, build
+from gkml_ssg.build.write import OutputRefused
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.serve.app import Failure, SiteApp
-from gkml_ssg.build.write import OutputRefused
 
 DEFAULT_OUT = Path(".gkml-preview")  # not public/: a preview is built for another base URL
 DEFAULT_CACHE = Path(".gkml-cache")  # shared with `gkml build`: entries are keyed by content
@@ -197,6 +197,7 @@ class Preview:
         when = time.strftime("%H:%M:%S")
         cause = f"{', '.join(outcome.changed)} 有改动；" if outcome.changed else ""
         if outcome.failure is None:
+            assert outcome.report is not None  # a build that did not fail reported
             print(f"[{when}] {cause}{outcome.report.summary()}", file=self._out, flush=True)
             return
         for error in outcome.failure.errors:

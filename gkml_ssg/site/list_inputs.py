@@ -4,7 +4,8 @@ bytes, so the build renders it again only when they change."""
 
 from __future__ import annotations
 
-from gkml_ssg.site.graph import Page, PageKind, SiteGraph, in_sitemap
+from gkml_ssg.site.graph import Page, SiteGraph, in_sitemap
+from gkml_ssg.site.kinds import PageKind
 
 
 def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
@@ -17,7 +18,7 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     kind = page.kind
     if kind is PageKind.HOME:
         return own + [
-            f"{a.path}|{a.name}|{a.province}|{a.city}|{a.county}|{a.item_count}|{a.on_request_count}|{a.negative_count}"
+            f"{a.path}|{a.name}|{a.province}|{a.city}|{a.county}|{a.entry_counts}"
             for a in site.summaries
         ]
     if kind is PageKind.LEGAL_BASIS:
@@ -34,7 +35,7 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
         # the addresses listed, in order: those of the lists, and a hash of each agency's
         return own + [
-            *(p.path for p in site.pages if p.agency is None and in_sitemap(p)),
+            *(p.path for p in site.list_pages if in_sitemap(p)),
             *(f"{s.path}|{s.page_count}|{s.paths_digest}" for s in site.summaries),
         ]
     if kind is PageKind.FEED:

@@ -1,8 +1,8 @@
 """What the pages that list other pages (home, legal-basis index, law pages, sitemap) know of each
 agency: its summary.
 
-A summary is made from an agency's node when its file is loaded and kept in the build state
-(`state.py`) between builds. Those pages are made from summaries alone, whether fresh or kept, so
+A summary is made from an agency's node when its file is loaded and kept in the build manifest
+(`build.state`) between builds. Those pages are made from summaries alone, whether fresh or kept, so
 a build after an edit decodes only the edited files and still renders the lists exactly as a fresh
 build would.
 """
@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from gkml_ssg.content.legal import citation_key, cited_titles
+from gkml_ssg.site.kinds import ENTRY_KINDS, PageKind
 
+_ENTRY_POSITION = {entry_kind.kind: position for position, entry_kind in enumerate(ENTRY_KINDS)}
 # A law's page lists at most this many citing entries; above it, one page per province.
 LAW_PAGE_LIMIT = 2_000
 
@@ -85,13 +87,28 @@ class AgencySummary:
     province: str
     city: str
     county: str
-    item_count: int
-    on_request_count: int
-    negative_count: int
+    entry_counts: tuple[int, ...]  # its rows of each entry kind, in the order of ENTRY_KINDS
     page_count: int  # its page and its subpages (its history page and its entries')
     paths_digest: str  # a hash of its subpages' addresses, in order
     packed_paths: bytes  # those addresses (see `subpage_paths`)
     laws: tuple[CitedLaw, ...]  # in the order its entries first cite them
+
+    def count(self, kind: PageKind) -> int:
+        """Its rows of one entry kind."""
+        return self.entry_counts[_ENTRY_POSITION[kind]]
+
+    # for the templates
+    @property
+    def item_count(self) -> int:
+        return self.count(PageKind.ITEM)
+
+    @property
+    def on_request_count(self) -> int:
+        return self.count(PageKind.ON_REQUEST)
+
+    @property
+    def negative_count(self) -> int:
+        return self.count(PageKind.NEGATIVE)
 
     @property
     def subpage_paths(self) -> tuple[str, ...]:
@@ -103,7 +120,7 @@ class AgencySummary:
         # What the lists show: everything but the file's digest and the packed lines and
         # addresses, which their digests stand for.
         row = self.to_row()
-        shown = (row[0], *row[2:13], tuple(law[:5] for law in self.laws))
+        shown = (row[0], *row[2:11], tuple(law[:5] for law in self.laws))
         listed = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
         return SummaryHead(self.source_path, self.source_digest, self.slug, self.page_count, listed)
 
@@ -112,8 +129,7 @@ class AgencySummary:
         laws = tuple(tuple(law) for law in self.laws)
         return (
             self.source_path, self.source_digest, self.slug, self.path, self.name, self.province, self.city,
-            self.county, self.item_count, self.on_request_count, self.negative_count, self.page_count,
-            self.paths_digest, self.packed_paths, laws,
+            self.county, self.entry_counts, self.page_count, self.paths_digest, self.packed_paths, laws,
         )  # fmt: skip
 
     @classmethod

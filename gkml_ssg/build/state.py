@@ -1,0 +1,227 @@
+"""The one owner of a build's state: what the previous build recorded, the sources as they are now,
+which agencies are loaded and which are carried over, their nodes and summaries, the units' keys,
+and whether the previous build finished.
+
+The stages are handed what they need from here; none of them loads content or reads the manifest
+on its own. Every content file a build reads is read by `BuildState.load`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gkml_ssg.build.manifest import Manifest
+from gkml_ssg.build.options import BuildOptions, settings_key, static_files
+from gkml_ssg.content.cache import ContentCache
+from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.content.history import NO_HISTORY, SourceHistory, git_head, read_history
+from gkml_ssg.content.load import SITE_CONFIG_NAME, Content, SourceFile, load_content, scan_sources
+from gkml_ssg.keys import (
+    CATALOGUE_UNIT,
+    EDITS_UNIT,
+    agency_unit,
+    code_version,
+    combined_key,
+    is_agency_unit,
+    is_listing_unit,
+    listing_unit,
+)
+from gkml_ssg.site.graph import SiteGraph, agency_graph, with_lists
+from gkml_ssg.site.list_inputs import listing_inputs
+from gkml_ssg.site.nodes import AgencyNode, agency_nodes, summarise
+from gkml_ssg.site.slugs import agency_slug_conflicts
+from gkml_ssg.site.summaries import AgencySummary, SummaryHead
+
+
+def build_finished(manifest: Manifest) -> bool:
+    """Whether the build that wrote `manifest` finished: it recorded units, none is left pending
+    (a build that died while swapping files leaves their keys empty), and no edit bundle is
+    waiting for its shards to be re-indexed."""
+    return bool(manifest.keys) and all(manifest.keys.values()) and EDITS_UNIT not in manifest.keys
+
+
+def agency_key(settings: str, source_path: str, source_digest: str, history: SourceHistory) -> str:
+    """An agency's pages are made from its file, its file's git history and the settings alone
+    (and whether the site has a history at all: every page links to the feed then)."""
+    return combined_key(settings, source_path, source_digest, history.key(source_path), str(bool(history.commits)))
+
+
+@dataclass
+class BuildState:
+    options: BuildOptions
+    previous: Manifest
+    assets: dict[str, bytes]  # static/
+    scanned: dict[str, SourceFile] | None  # the content files; None when the scan found errors (loading reports them)
+    settings: str  # see `settings_key`
+    checked_out: str  # the git commit whose history the pages show ("" outside git)
+    cache: ContentCache | None
+    # Made by `load`:
+    history: SourceHistory = NO_HISTORY
+    site: SiteGraph | None = None
+    nodes: dict[str, AgencyNode] = field(default_factory=dict)  # every agency loaded, by slug
+    fresh: tuple[AgencySummary, ...] = ()  # the loaded agencies' summaries
+    heads: tuple[SummaryHead, ...] = ()  # every agency's, in page-graph order
+    kept: dict[str, SummaryHead] = field(default_factory=dict)  # by source path: agencies not loaded, their pages as they were
+    kept_lists: dict[str, str] = field(default_factory=dict)  # list pages carried over unrendered, with their keys
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # what the manifest will record of the content files
+    site_config_digest: str = ""
+
+    @classmethod
+    def start(cls, options: BuildOptions) -> BuildState:
+        previous = Manifest.read(options.out)
+        assets = static_files(options.static)
+        scanned = scan_sources(options.source, previous.sources)
+        digests = {path: source.digest for path, source in (scanned or {}).items()}
+        settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
+        cache = ContentCache(options.cache) if options.cache else None
+        # The pages show the git history of their files: a new commit is a change even when no file is.
+        return cls(options, previous, assets, scanned, settings, git_head(options.source), cache)
+
+    @property
+    def digests(self) -> dict[str, str]:
+        return {path: source.digest for path, source in (self.scanned or {}).items()}
+
+    def unchanged(self) -> bool:
+        """Whether the previous build is what this one would write: it finished, with the same
+        sources, settings and history, and with a search index when one is asked for."""
+        previous = self.previous
+        return (
+            self.scanned is not None
+            and build_finished(previous)
+            and (CATALOGUE_UNIT in previous.keys) == self.options.search_index
+            and self.digests == previous.digests
+            and self.settings == previous.settings
+            and self.checked_out == previous.history
+        )
+
+    def load(self) -> SiteGraph:
+        """Load what changed and assemble the page graph: agencies whose file and history are as
+        the previous build left them are not read, and the lists are the previous build's when no
+        edited agency changed what they show. Raises ContentInvalid with every error found."""
+        previous = self.previous
+        self.history = read_history(self.options.source, self.checked_out)
+        heads = previous.summary_heads() if self.scanned is not None and self.settings == previous.settings else {}
+        self.kept = self._unchanged_agencies(heads)
+        content = self._load(set(self.scanned or ()) - set(self.kept) - {SITE_CONFIG_NAME} if self.kept else None)
+        if content.sources[SITE_CONFIG_NAME] != self.digests.get(SITE_CONFIG_NAME):
+            # the scan failed, or site.yml changed since: every page depends on it
+            self.settings = settings_key(self.options, self.assets, content.sources[SITE_CONFIG_NAME])
+            if self.kept:
+                self.kept, content = {}, self._load(None)
+        site = self._agency_graph(content)
+        if self.kept and self._lists_unchanged(heads):
+            self.kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)}
+        else:
+            kept_summaries = self._kept_summaries()
+            if kept_summaries is None:  # unreadable: every agency is loaded instead
+                self.kept, content = {}, self._load(None)
+                site = self._agency_graph(content)
+                kept_summaries = ()
+            summaries = tuple(sorted((*self.fresh, *kept_summaries), key=lambda s: s.source_path))
+            site = with_lists(site, summaries)
+        self.sources = _sources_read(self.scanned or {}, content.sources)
+        self.site = site
+        return site
+
+    def load_agencies(self, slugs: set[str]) -> dict[str, AgencyNode]:
+        """The nodes of these agencies, loading those carried over unread (to index them)."""
+        paths = {head.source_path for head in self.kept.values() if head.slug in slugs and head.slug not in self.nodes}
+        if paths:
+            content = self._load(paths)
+            nodes, errors = agency_nodes(content, self.history)
+            if errors:
+                raise ContentInvalid(errors)
+            self.nodes |= {node.slug: node for node in nodes}
+        return {slug: self.nodes[slug] for slug in slugs if slug in self.nodes}
+
+    @property
+    def page_count(self) -> int:
+        """Every page of the site: every agency's, loaded or not, and the lists."""
+        assert self.site is not None
+        return len(self.site.list_pages) + sum(head.page_count for head in self.heads) + len(self.kept_lists)
+
+    def unit_keys(self) -> dict[str, str]:
+        """The key of every unit this build renders: what its pages are made from."""
+        assert self.site is not None
+        site, settings = self.site, self.settings
+        keys = {
+            agency_unit(node.slug): agency_key(settings, node.source.path, node.source.digest, self.history)
+            for node in self.nodes.values()
+            if node.source.path not in self.kept
+        }
+        keys |= {listing_unit(page.output): combined_key(settings, *listing_inputs(site, page)) for page in site.list_pages}
+        return keys
+
+    def changed_agencies(self, keys: dict[str, str]) -> set[str]:
+        """The slugs of agencies added, edited or removed since the previous build."""
+        previous = self.previous
+        names = {name for name, key in keys.items() if is_agency_unit(name) and previous.changed(name, key)}
+        present = set(keys) | {agency_unit(head.slug) for head in self.kept.values()}
+        names |= {name for name in previous.keys if is_agency_unit(name) and name not in present}
+        return {name.split(":", 1)[1] for name in names}
+
+    def index_settings(self) -> str:
+        """What every search shard is made from besides its agencies' files."""
+        return combined_key(code_version(), self.site_config_digest, self.options.base_url or "")
+
+    def _load(self, only: set[str] | None) -> Content:
+        """The one place a build reads content files: these (all, with None) and site.yml."""
+        content = load_content(self.options.source, self.cache, self.options.workers, only)
+        self.site_config_digest = content.sources[SITE_CONFIG_NAME]
+        return content
+
+    def _agency_graph(self, content: Content) -> SiteGraph:
+        nodes, errors = agency_nodes(content, self.history)
+        self.nodes = {node.slug: node for node in nodes}
+        self.fresh = tuple(summarise(node) for node in nodes)
+        loaded = {summary.source_path for summary in self.fresh}
+        kept_heads = (head for head in self.kept.values() if head.source_path not in loaded)
+        self.heads = tuple(sorted((*(s.head for s in self.fresh), *kept_heads), key=lambda head: head.source_path))
+        errors += agency_slug_conflicts(nodes, self.heads)
+        if errors:
+            raise ContentInvalid(errors)
+        return agency_graph(content.config, self.options.base_url, nodes, self.history)
+
+    def _unchanged_agencies(self, heads: dict[str, SummaryHead]) -> dict[str, SummaryHead]:
+        """The agencies whose file and pages are as the previous build left them, by source path;
+        `heads` are those the previous build summarised."""
+        kept = {}
+        for path, head in heads.items():
+            source = (self.scanned or {}).get(path)
+            key = agency_key(self.settings, path, head.source_digest, self.history)
+            if source is not None and source.digest == head.source_digest and not self.previous.changed(agency_unit(head.slug), key):
+                kept[path] = head
+        return kept
+
+    def _lists_unchanged(self, heads: dict[str, SummaryHead]) -> bool:
+        """Whether every page that lists other pages is as the previous build left it: the same
+        agencies, none of them changed in what the lists show, the same git history (the feed
+        shows it), and every list built (none left pending)."""
+        lists = [key for name, key in self.previous.keys.items() if is_listing_unit(name)]
+        return (
+            self.previous.history == self.history.head
+            and {head.source_path for head in self.heads} == set(heads)
+            and all(heads[summary.source_path].listed == summary.head.listed for summary in self.fresh)
+            and bool(lists)
+            and all(lists)
+        )
+
+    def _kept_summaries(self) -> tuple[AgencySummary, ...] | None:
+        """The summaries of the agencies kept, or None when any cannot be read back."""
+        if not self.kept:
+            return ()
+        found = self.previous.summaries()
+        if any(path not in found or found[path].source_digest != head.source_digest for path, head in self.kept.items()):
+            return None
+        return tuple(found[path] for path in self.kept)
+
+
+def _sources_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[str, SourceFile]:
+    """The files as scanned, except those whose bytes changed between the scan and the reading:
+    their digest is of what was read, and their size and time are unknown, so the next build reads
+    them again."""
+    sources = dict(scanned)
+    for path, found in read.items():
+        if path not in sources or sources[path].digest != found:
+            sources[path] = SourceFile(found)
+    return {path: sources[path] for path in sorted(sources) if path in scanned or path in read}
