@@ -71,7 +71,6 @@ class SiteLists:
     """What the pages that list other pages are made from: every agency's summary."""
 
     summaries: tuple[AgencySummary, ...]  # in page-graph order (by source path)
-    regions: tuple[RegionGroup, ...]
     laws: tuple[LawNode, ...]
 
 
@@ -121,9 +120,10 @@ class SiteGraph:
         """Every agency's summary, in page-graph order."""
         return self._lists().summaries
 
-    @property
+    @functools.cached_property
     def regions(self) -> tuple[RegionGroup, ...]:
-        return self._lists().regions
+        """The agencies by province, city and county (made when a page reads them)."""
+        return regions_of(self.summaries)
 
     @property
     def laws(self) -> tuple[LawNode, ...]:
@@ -236,5 +236,5 @@ def with_lists(graph: SiteGraph, summaries: tuple[AgencySummary, ...]) -> SiteGr
         lists += [Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"站点地图 {n}", part=n) for n in range(1, part_count + 1)]
     home = Page(PageKind.HOME, "", graph.config.title)
     return dataclasses.replace(
-        graph, pages=(home, *graph.pages, *lists), lists=SiteLists(summaries, regions_of(summaries), laws)
+        graph, pages=(home, *graph.pages, *lists), lists=SiteLists(summaries, laws)
     )

@@ -18,7 +18,7 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     kind = page.kind
     if kind is PageKind.HOME:
         return own + [
-            f"{a.path}|{a.name}|{a.province}|{a.city}|{a.county}|{a.entry_counts}"
+            f"{a.path}|{a.slug}|{a.name}|{a.province}|{a.city}|{a.county}|{a.entry_counts}"
             for a in site.summaries
         ]
     if kind is PageKind.LEGAL_BASIS:
