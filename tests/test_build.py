@@ -14,7 +14,7 @@ from conftest import AGENCY_YML, REPO
 from helpers import tree_bytes
 
 from gkml_ssg.build import write as write_module
-from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
+from gkml_ssg.build.manifest import MANIFEST_NAME, BuildRecord, Manifest
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.write import OutputRefused, Unit, output_path, write_site
 from gkml_ssg.content.errors import ContentInvalid
@@ -126,11 +126,11 @@ def test_a_tampered_manifest_deletes_nothing_outside(tmp_path):
     out = tmp_path / "public"
     victim = tmp_path / "victim.txt"
     victim.write_text("safe", encoding="utf-8")
-    write_site(out, Manifest(), [Unit("site", "k", {"index.html": b"x"})], "s", {})
+    write_site(out, Manifest(), [Unit("site", "k", {"index.html": b"x"})], BuildRecord("s", {}))
     with sqlite3.connect(out / MANIFEST_NAME) as connection:
         connection.execute("""UPDATE units SET outputs = '{"../victim.txt": "0", "index.html": "0"}' WHERE name = 'site'""")
     connection.close()
-    write_site(out, Manifest.read(out), [Unit("site", "k2", {"index.html": b"y"})], "s", {})
+    write_site(out, Manifest.read(out), [Unit("site", "k2", {"index.html": b"y"})], BuildRecord("s", {}))
     assert victim.read_text(encoding="utf-8") == "safe"
     assert (out / "index.html").read_bytes() == b"y"
 

@@ -1,6 +1,9 @@
 """The seed site's search figures: every query finds exactly the pages whose text contains it.
 
-Runs Pagefind's own pagefind.js over the built bundle in Node, with the site's search-core.js,
+The truth is read from the built pages (tests/page_text.py: what a reader sees in each indexed
+page's content, without navigation and the templates' own wording), not from the records the
+indexer is given, so that a field a page shows but its record leaves out is noticed. The search
+runs Pagefind's own pagefind.js over the built bundle in Node, with the site's search-core.js,
 through the measurement script bench/search_quality.mjs (the same path the benchmark takes).
 """
 
@@ -12,32 +15,75 @@ import shutil
 import pytest
 from conftest import REPO
 from helpers import search_site
+from page_text import indexed_pages
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
-from gkml_ssg.content.load import load_content
-from gkml_ssg.search.records import search_records
 from gkml_ssg.search.shards import SHARD_PAGE_TARGET
-from gkml_ssg.search.text import query_words
-from gkml_ssg.site.graph import assemble
+from gkml_ssg.search.text import normalised_text, query_words
+
+BASE_PATH = "/"  # the seeds' 网址 (site.yml) has no path
+
+# Pages whose content shows a query's words but whose search record leaves them out: the agency
+# page shows its catalogue's 一级事项 headings (name, number and count), 过程 headings, the
+# categories' 备注 and the titles of its 依申请公开 and 负面清单 lists, and its record indexes none
+# of them (Agency.catalogue, on_request and negative are searchable=False; a category's 备注 is
+# indexed on no page at all). The entry pages' kind label (主动公开事项, 依申请公开, 负面清单) is
+# indexed but is template wording (the environment's kind_labels table), not content.
+GUANNAN_HEADINGS = "guannan-yibao's agency page shows the 一级事项 heading {} (h4), not in its record"
+DAWUKOU_HEADING = "dawukou-yibao's agency page shows the 一级事项 heading 六、财政预决算及“三公”经费公开 (h3), not in its record"
+LINGWU_REMARKS = (
+    "lingwu-yibao's agency page shows the 备注 of its 一级事项 重点领域 (…财政预决算及“三公”经费…), "
+    "which no record indexes"
+)
+GAPS = {
+    "异地就医": GUANNAN_HEADINGS.format("基本医疗保险参保人员异地就医备案"),
+    "医疗救助": GUANNAN_HEADINGS.format("医疗救助"),
+    "三公经费": f"{DAWUKOU_HEADING}; {LINGWU_REMARKS}",
+    "信息公开年报": GUANNAN_HEADINGS.format("信息公开年报"),
+    "预决算": f"{DAWUKOU_HEADING}; {LINGWU_REMARKS}",
+    "负面清单": (
+        "huinong-yibao's agency page shows its 负面清单's title 惠农区医疗保障局政府信息公开负面清单 (p.subtitle), not in its "
+        "record; its 15 负面清单 pages are found by the kind label 负面清单, which their records index and the pages show "
+        "only as template wording"
+    ),
+    "异地就医 备案": GUANNAN_HEADINGS.format("基本医疗保险参保人员异地就医备案"),
+    "如何办理异地就医备案": GUANNAN_HEADINGS.format("基本医疗保险参保人员异地就医备案"),
+    "我想查询三公经费": f"{DAWUKOU_HEADING}; {LINGWU_REMARKS}",
+}
 
 QUERIES = {
-    # query: pages of the seed site whose text contains it (pinned, so a change is noticed)
-    "异地就医": 6,
-    "医疗救助": 8,
-    "三公经费": 7,  # “三公”经费 counts: quotation marks join
+    # query: pages of the seed site whose content contains it (pinned, so a change is noticed)
+    "异地就医": 7,
+    "医疗救助": 9,
+    "三公经费": 9,  # “三公”经费 counts: quotation marks join
     "行政处罚": 3,
     "定点医疗机构": 4,
-    "信息公开年报": 3,
-    "预决算": 8,
+    "信息公开年报": 4,
+    "预决算": 10,
     "711号": 73,
     "12345": 1,
-    "负面清单": 15,
+    "负面清单": 1,
     "国务院令第492号": 1,
     "预算、决算": 1,  # the query's own punctuation is ignored: 预算决算
-    "异地就医 备案": 6,
+    "异地就医 备案": 7,
     "政府信息 公开 指南": 7,
     "火星探测器": 0,
 }
+
+# A sentence typed without spaces that no page contains is searched as its words.
+SENTENCES = {
+    "如何办理异地就医备案": ["办理", "异地就医", "备案"],
+    "我想查询三公经费": ["三公", "经费"],
+    "医疗救助的标准是什么": ["医疗", "救助", "标准"],
+}
+RANKED = ("异地就医", "三公经费", "医疗救助")
+
+
+def _known_gap(query: str):
+    if query in GAPS:
+        return pytest.param(query, marks=pytest.mark.xfail(strict=True, reason=GAPS[query]))
+    return query
+
 
 # The seed site as one search bundle, and split into shards merged at query time (as a province is).
 @pytest.fixture(scope="module", params=[SHARD_PAGE_TARGET, 30], ids=["one-bundle", "sharded"])
@@ -51,37 +97,52 @@ def seed_site(request, tmp_path_factory):
     return out
 
 
-def test_recall_and_precision_on_the_seeds(seed_site):
-    records = search_records(assemble(load_content(REPO / "content")))
-    found = search_site(seed_site, QUERIES)
+@pytest.fixture(scope="module")
+def pages(seed_site):
+    return indexed_pages(seed_site, BASE_PATH)
+
+
+@pytest.fixture(scope="module")
+def found(seed_site):
+    """Each query's result URLs, in rank order."""
+    return search_site(seed_site, dict.fromkeys([*QUERIES, *SENTENCES, *RANKED]))
+
+
+def truth(pages, words) -> set[str]:
+    return {url for url, page in pages.items() if page.contains(words)}
+
+
+def test_the_pinned_counts_are_the_pages_showing_each_query(pages):
+    assert {query: len(truth(pages, query_words(query))) for query in QUERIES} == QUERIES
+
+
+@pytest.mark.parametrize("query", [_known_gap(q) for q in QUERIES])
+def test_a_query_finds_exactly_the_pages_showing_it(pages, found, query):
+    assert len(found[query]) == len(set(found[query]))
+    assert set(found[query]) == truth(pages, query_words(query))
+
+
+@pytest.mark.xfail(strict=True, reason="the queries' known gaps: " + " | ".join(f"{q}: {r}" for q, r in GAPS.items() if q in QUERIES))
+def test_recall_and_precision_on_the_seeds(pages, found):
     hits = truth_total = found_total = 0
-    for query, expected_count in QUERIES.items():
-        words = query_words(query)
-        truth = {r.url for r in records if all(w in r.text for w in words)}
-        assert len(truth) == expected_count, query
-        assert set(found[query]) == truth, query
-        assert len(found[query]) == len(set(found[query])), query
-        hits += len(truth & set(found[query]))
-        truth_total += len(truth)
+    for query in QUERIES:
+        expected = truth(pages, query_words(query))
+        hits += len(expected & set(found[query]))
+        truth_total += len(expected)
         found_total += len(found[query])
     assert hits / truth_total >= 0.99 and hits / found_total >= 0.95
 
 
-def test_title_matches_rank_first(seed_site):
-    records = {r.url: r for r in search_records(assemble(load_content(REPO / "content")))}
-    for query in ("异地就医", "三公经费", "医疗救助"):
-        ranked = search_site(seed_site, [query])[query]
-        in_title = [query in records[url].title.replace("“", "").replace("”", "") for url in ranked]
+def test_title_matches_rank_first(pages, found):
+    for query in RANKED:
+        ranked = found[query]
+        in_title = [pages[url].title_contains(normalised_text(query)) for url in ranked]
         assert any(in_title) and in_title == sorted(in_title, reverse=True), query
 
 
-@pytest.mark.parametrize(
-    ("sentence", "words"),
-    [("如何办理异地就医备案", ["办理", "异地就医", "备案"]), ("我想查询三公经费", ["三公", "经费"]), ("医疗救助的标准是什么", ["医疗", "救助", "标准"])],
-)
-def test_a_sentence_finds_the_pages_containing_all_its_words(seed_site, sentence, words):
-    records = search_records(assemble(load_content(REPO / "content")))
-    assert not any(query_words(sentence)[0] in r.text for r in records)  # no page contains the sentence itself
-    truth = {r.url for r in records if all(w in r.text for w in words)}
-    assert truth
-    assert set(search_site(seed_site, [sentence])[sentence]) == truth
+@pytest.mark.parametrize("sentence", [_known_gap(s) for s in SENTENCES])
+def test_a_sentence_finds_the_pages_containing_all_its_words(pages, found, sentence):
+    assert not truth(pages, query_words(sentence))  # no page contains the sentence itself
+    expected = truth(pages, SENTENCES[sentence])
+    assert expected
+    assert set(found[sentence]) == expected

@@ -15,11 +15,11 @@ import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from gkml_ssg.site.summaries import SummaryHead
 from gkml_ssg.build.manifest import Manifest
+from gkml_ssg.build.progress import Progress
+from gkml_ssg.build.write import Unit
 from gkml_ssg.keys import CATALOGUE_UNIT, EDITS_UNIT, combined_key, digest, index_unit
 from gkml_ssg.search.pagefind import PagefindService
-from gkml_ssg.build.progress import Progress
 from gkml_ssg.search.records import FILTER_AGENCY_ID, build_bundle, search_records
 from gkml_ssg.search.shards import (
     BUNDLE_FOLDER,
@@ -32,7 +32,7 @@ from gkml_ssg.search.shards import (
 )
 from gkml_ssg.site.graph import SiteGraph
 from gkml_ssg.site.nodes import AgencyNode
-from gkml_ssg.build.write import Unit
+from gkml_ssg.site.summaries import SummaryHead
 
 # More changed agencies than this are indexed into their shards directly: the edit bundle is for
 # an editor's save, not for a batch of changes.

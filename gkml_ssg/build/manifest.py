@@ -42,6 +42,17 @@ _TABLES = {
 
 
 @dataclass(frozen=True)
+class BuildRecord:
+    """What a build records besides its units' files (see `build.state.BuildState.record`)."""
+
+    settings: str  # what every page depends on (see `build.options.settings_key`)
+    sources: dict[str, SourceFile]  # the content files as read
+    summaries: tuple[AgencySummary, ...] = ()  # the summaries made by this build
+    every_summary: bool = False  # `summaries` are every agency's: they replace whatever was kept
+    history: str | None = None  # the git commit the pages were made from (None: as before)
+
+
+@dataclass(frozen=True)
 class UnitRecord:
     key: str
     outputs: dict[str, str]  # output path → SHA-256 of its bytes
@@ -135,22 +146,11 @@ class Manifest:
             self.keys[name] = ""
         self.folder = out
 
-    def record(
-        self,
-        out: Path,
-        settings: str,
-        sources: dict[str, SourceFile],
-        units: dict[str, UnitRecord],
-        removed: Iterable[str],
-        summaries: Iterable[AgencySummary],
-        every_summary: bool = False,
-        history: str | None = None,
-    ) -> Manifest:
-        """After the swap: the units (re)built and removed, the sources read and the summaries
-        made, in one transaction. With `every_summary`, `summaries` are all the agencies' and
-        replace whatever was kept. `history` is the git commit the pages were made from (None: as
-        before). Returns the manifest as it now is."""
-        history = self.history if history is None else history
+    def record(self, out: Path, build: BuildRecord, units: dict[str, UnitRecord], removed: Iterable[str]) -> Manifest:
+        """After the swap: the units (re)built and removed, and what `build` says, in one
+        transaction. Returns the manifest as it now is."""
+        settings, sources, summaries, every_summary = build.settings, build.sources, build.summaries, build.every_summary
+        history = self.history if build.history is None else build.history
         trusted = _trusted(sources)
         removed = set(removed)
         # Summaries are made by gkml's code, which is part of the settings: when they change, every
@@ -191,7 +191,7 @@ class Manifest:
         """Record the sizes and times of files read again but unchanged (touched, or checked out
         anew), so that the next build need not read them."""
         if _trusted(sources) != self.sources:
-            self.record(out, self.settings, sources, {}, (), ())
+            self.record(out, BuildRecord(self.settings, sources), {}, ())
 
     def _claim(self, connection: sqlite3.Connection) -> None:
         """A manifest that was not read from the folder (none, or another version's) replaces

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from gkml_ssg.build.index_units import IndexPlan, edit_units, edits_apply, plan_index, shard_units
-from gkml_ssg.build.manifest import Manifest
+from gkml_ssg.build.index_units import edit_units, shard_units
+from gkml_ssg.build.manifest import BuildRecord, Manifest
 from gkml_ssg.build.options import BuildOptions
 from gkml_ssg.build.progress import NoProgress, Progress
 from gkml_ssg.build.state import BuildState
@@ -24,7 +24,6 @@ from gkml_ssg.render.parallel import render_units, work_units
 from gkml_ssg.render.renderer import Renderer
 from gkml_ssg.search.pagefind import PagefindService
 from gkml_ssg.search.records import warm_up
-from gkml_ssg.site.nodes import AgencyNode
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
 
@@ -74,21 +73,16 @@ def build(
             state.load()
             watch.lap("加载")
             loaded()
-        keys = state.unit_keys()
         with WriteTransaction(options.out, previous) as transaction:
-            rendered = _render(transaction, state, keys, progress)
+            rendered = _render(transaction, state, progress)
             watch.lap("渲染")
-            index = None
             if options.search_index:
-                index = _index(transaction, state, keys, pagefind, progress)
-                watch.lap("编辑索引" if index.edits_first else "索引")
-            # every agency was loaded unless some were kept: their summaries replace all others
-            report = transaction.commit(
-                state.settings, state.sources, state.fresh, every_summary=not state.kept, history=state.checked_out
-            )
+                _index(transaction, state, pagefind, progress)
+                watch.lap("编辑索引" if state.edits_first else "索引")
+            report = transaction.commit(state.record())
             written = transaction.manifest
         watch.lap("写入")
-        if index is None or not index.edits_first:
+        if not state.edits_first:
             return BuildReport(state.page_count, rendered, report, watch.seconds)
 
         # The site and its search are current. Now re-index the edited agencies' shards and drop the
@@ -96,7 +90,7 @@ def build(
         current_after = watch.total
         if on_current is not None:
             on_current(current_after)
-        settled = _settle_shards(state, index, written, progress, watch)
+        settled = _settle_shards(state, written, progress, watch)
         both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
         return BuildReport(state.page_count, rendered, both, watch.seconds, current_after)
 
@@ -118,9 +112,9 @@ class _Stopwatch:
         return sum(self.seconds.values())
 
 
-def _render(transaction: WriteTransaction, state: BuildState, keys: dict[str, str], progress: Progress) -> int:
+def _render(transaction: WriteTransaction, state: BuildState, progress: Progress) -> int:
     """Render the units whose key changed and stage every unit; the number of files rendered."""
-    options, previous, site = state.options, state.previous, state.site
+    options, previous, site, keys = state.options, state.previous, state.site, state.keys
     assert site is not None
     renderer = Renderer(
         options.templates,
@@ -158,48 +152,30 @@ def _render(transaction: WriteTransaction, state: BuildState, keys: dict[str, st
     return rendered
 
 
-@dataclass
-class _IndexPass:
-    plan: IndexPlan
-    nodes: dict[str, AgencyNode]  # the agencies loaded so far, by slug
-    edits_first: bool  # the edits went into the edit bundle; the shards are re-indexed after the swap
-
-
-def _index(
-    transaction: WriteTransaction,
-    state: BuildState,
-    keys: dict[str, str],
-    pagefind: PagefindService | None,
-    progress: Progress,
-) -> _IndexPass:
+def _index(transaction: WriteTransaction, state: BuildState, pagefind: PagefindService | None, progress: Progress) -> None:
     """Stage the search index: the edit bundle when a few agencies changed (see index_units),
     else the shards whose agencies changed."""
-    previous, site = state.previous, state.site
-    assert site is not None
-    plan = plan_index(state.heads, state.page_count, previous, state.index_settings(), state.options.shard_pages)
-    changed = state.changed_agencies(keys)
-    edits_first = edits_apply(plan, previous, changed)
-    if edits_first:
-        units = edit_units(plan, site, state.load_agencies(changed), previous, changed, pagefind)
+    assert state.site is not None and state.index is not None
+    if state.edits_first:
+        units = edit_units(state.index, state.site, state.index_nodes(), state.previous, state.changed, pagefind)
     else:
-        units = shard_units(plan, site, state.load_agencies(plan.slugs_to_index()), progress)
+        units = shard_units(state.index, state.site, state.index_nodes(), progress)
     for unit in units:
         transaction.stage(unit)
-    return _IndexPass(plan, state.nodes, edits_first)
 
 
-def _settle_shards(state: BuildState, index: _IndexPass, written: Manifest, progress: Progress, watch: _Stopwatch) -> WriteReport:
+def _settle_shards(state: BuildState, written: Manifest, progress: Progress, watch: _Stopwatch) -> WriteReport:
     """After an edit bundle: re-index the edited agencies' shards and drop the bundle."""
-    assert state.site is not None
-    nodes = state.load_agencies(index.plan.slugs_to_index())
+    assert state.site is not None and state.index is not None
+    nodes = state.settle_nodes()
     with WriteTransaction(state.options.out, written) as transaction:
         for name, key in written.keys.items():
             if not is_index_unit(name):
                 transaction.stage(Unit(name, key, None))
-        for unit in shard_units(index.plan, state.site, nodes, progress):
+        for unit in shard_units(state.index, state.site, nodes, progress):
             transaction.stage(unit)
         watch.lap("分片索引")
-        settled = transaction.commit(state.settings, state.sources)
+        settled = transaction.commit(BuildRecord(state.settings, state.sources))
     watch.lap("收尾写入")
     return settled
 

@@ -1,16 +1,21 @@
 """The one owner of a build's state: what the previous build recorded, the sources as they are now,
 which agencies are loaded and which are carried over, their nodes and summaries, the units' keys,
-and whether the previous build finished.
+the search index's plan, and whether the previous build finished.
 
 The stages are handed what they need from here; none of them loads content or reads the manifest
-on its own. Every content file a build reads is read by `BuildState.load`.
+on its own. `BuildState.load` decides, once, which content files the build reads: the changed
+agencies' first (an agency's slug and pages are known only once its file is read), then those of
+the search shards they make stale. Every file is read by `_load`. When the edits go into the edit
+bundle first, the stale shards' other agencies are read after the site is current
+(`settle_nodes`), so that an editor waits only for the edited files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gkml_ssg.build.manifest import Manifest
+from gkml_ssg.build.index_units import IndexPlan, edits_apply, plan_index
+from gkml_ssg.build.manifest import BuildRecord, Manifest
 from gkml_ssg.build.options import BuildOptions, settings_key, static_files
 from gkml_ssg.content.cache import ContentCache
 from gkml_ssg.content.errors import ContentInvalid
@@ -65,6 +70,10 @@ class BuildState:
     kept_lists: dict[str, str] = field(default_factory=dict)  # list pages carried over unrendered, with their keys
     sources: dict[str, SourceFile] = field(default_factory=dict)  # what the manifest will record of the content files
     site_config_digest: str = ""
+    keys: dict[str, str] = field(default_factory=dict)  # of every unit this build renders
+    index: IndexPlan | None = None  # the search shards, when the build makes a search index
+    changed: set[str] = field(default_factory=set)  # slugs of the agencies added, edited or removed
+    edits_first: bool = False  # the changed agencies go into the edit bundle before their shards
 
     @classmethod
     def start(cls, options: BuildOptions) -> BuildState:
@@ -121,10 +130,38 @@ class BuildState:
             site = with_lists(site, summaries)
         self.sources = _sources_read(self.scanned or {}, content.sources)
         self.site = site
+        self.keys = self._unit_keys()
+        self.changed = self._changed_agencies()
+        if self.options.search_index:
+            self.index = plan_index(self.heads, self.page_count, previous, self._index_settings(), self.options.shard_pages)
+            self.edits_first = edits_apply(self.index, previous, self.changed)
+            if not self.edits_first:
+                self._load_agencies(self.index.slugs_to_index())
         return site
 
-    def load_agencies(self, slugs: set[str]) -> dict[str, AgencyNode]:
-        """The nodes of these agencies, loading those carried over unread (to index them)."""
+    def index_nodes(self) -> dict[str, AgencyNode]:
+        """The agencies the index stage indexes now: the changed ones for the edit bundle, or
+        those of the stale shards (loaded by `load`)."""
+        assert self.index is not None
+        return self._nodes(self.changed if self.edits_first else self.index.slugs_to_index())
+
+    def settle_nodes(self) -> dict[str, AgencyNode]:
+        """After the edit bundle: the agencies of the stale shards, read now."""
+        assert self.index is not None
+        self._load_agencies(self.index.slugs_to_index())
+        return self._nodes(self.index.slugs_to_index())
+
+    def _nodes(self, slugs: set[str]) -> dict[str, AgencyNode]:
+        return {slug: self.nodes[slug] for slug in slugs if slug in self.nodes}
+
+    def record(self) -> BuildRecord:
+        """What the manifest keeps of this build besides its units: the settings, the sources as
+        read, the summaries made, and the git commit the pages show. Every agency was loaded
+        unless some were kept: then their summaries replace all others."""
+        return BuildRecord(self.settings, self.sources, self.fresh, every_summary=not self.kept, history=self.checked_out)
+
+    def _load_agencies(self, slugs: set[str]) -> None:
+        """Load the agencies among these that were carried over unread (to index them)."""
         paths = {head.source_path for head in self.kept.values() if head.slug in slugs and head.slug not in self.nodes}
         if paths:
             content = self._load(paths)
@@ -132,7 +169,6 @@ class BuildState:
             if errors:
                 raise ContentInvalid(errors)
             self.nodes |= {node.slug: node for node in nodes}
-        return {slug: self.nodes[slug] for slug in slugs if slug in self.nodes}
 
     @property
     def page_count(self) -> int:
@@ -140,7 +176,7 @@ class BuildState:
         assert self.site is not None
         return len(self.site.list_pages) + sum(head.page_count for head in self.heads) + len(self.kept_lists)
 
-    def unit_keys(self) -> dict[str, str]:
+    def _unit_keys(self) -> dict[str, str]:
         """The key of every unit this build renders: what its pages are made from."""
         assert self.site is not None
         site, settings = self.site, self.settings
@@ -152,15 +188,15 @@ class BuildState:
         keys |= {listing_unit(page.output): combined_key(settings, *listing_inputs(site, page)) for page in site.list_pages}
         return keys
 
-    def changed_agencies(self, keys: dict[str, str]) -> set[str]:
+    def _changed_agencies(self) -> set[str]:
         """The slugs of agencies added, edited or removed since the previous build."""
-        previous = self.previous
+        previous, keys = self.previous, self.keys
         names = {name for name, key in keys.items() if is_agency_unit(name) and previous.changed(name, key)}
         present = set(keys) | {agency_unit(head.slug) for head in self.kept.values()}
         names |= {name for name in previous.keys if is_agency_unit(name) and name not in present}
         return {name.split(":", 1)[1] for name in names}
 
-    def index_settings(self) -> str:
+    def _index_settings(self) -> str:
         """What every search shard is made from besides its agencies' files."""
         return combined_key(code_version(), self.site_config_digest, self.options.base_url or "")
 

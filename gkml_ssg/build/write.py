@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkml_ssg.site.summaries import AgencySummary
-from gkml_ssg.build.manifest import Manifest, UnitRecord
-from gkml_ssg.content.load import SourceFile
+from gkml_ssg.build.manifest import BuildRecord, Manifest, UnitRecord
 from gkml_ssg.keys import digest
 
 _TEMP_SUFFIX = ".gkml-tmp"
@@ -98,12 +95,12 @@ class Unit:
     files: dict[str, bytes] | None
 
 
-def write_site(out: Path, previous: Manifest, units: list[Unit], settings: str, sources: dict[str, SourceFile]) -> WriteReport:
+def write_site(out: Path, previous: Manifest, units: list[Unit], build: BuildRecord) -> WriteReport:
     """Write the units' changed files as one transaction and record them in the manifest."""
     with WriteTransaction(out, previous) as transaction:
         for unit in units:
             transaction.stage(unit)
-        return transaction.commit(settings, sources)
+        return transaction.commit(build)
 
 
 class WriteTransaction:
@@ -160,16 +157,9 @@ class WriteTransaction:
             with open(temporary, "wb") as handle:
                 handle.write(data)
 
-    def commit(
-        self,
-        settings: str,
-        sources: dict[str, SourceFile],
-        summaries: Iterable[AgencySummary] = (),
-        every_summary: bool = False,
-        history: str | None = None,
-    ) -> WriteReport:
-        """Swap the staged files in and record them; `summaries` (all of them, with
-        `every_summary`) are kept in the manifest, and `history` (see `Manifest.record`)."""
+    def commit(self, build: BuildRecord) -> WriteReport:
+        """Swap the staged files in, delete what is no longer produced, and record the units with
+        `build` (what the build's state says of itself; the writer does not look inside)."""
         previous, out = self.previous, self.out
         removed = sorted(set(previous.keys) - set(self._records) - self._kept)
         before = {**self._previous_outputs, **previous.outputs(removed)}
@@ -206,7 +196,7 @@ class WriteTransaction:
             for name, record in self._records.items()
             if previous.keys.get(name) != record.key or before.get(name) != record.outputs
         }
-        self.manifest = previous.record(out, settings, sources, changed, removed, summaries, every_summary, history)
+        self.manifest = previous.record(out, build, changed, removed)
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )
