@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh machine: the package with its test extras
-# (pytest, jsonschema, Playwright's Python package), and from Debian the Chromium the browser tests
-# drive, the Node.js the search-quality test runs Pagefind's pagefind.js with, and the nginx that
-# serves the site with the example configuration in deploy/nginx/.
+# (pytest, jsonschema, Playwright's Python package, ruff, mypy and type stubs), and from Debian the
+# Chromium the browser tests drive, the Node.js the search-quality test runs Pagefind's pagefind.js
+# with, and the nginx that serves the site with the example configuration in deploy/nginx/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

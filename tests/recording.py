@@ -33,7 +33,7 @@ class Recorder:
         if isinstance(value, _PLAIN):
             self.read(path, derived)
             return value
-        if isinstance(value, type) or inspect.isroutine(value) and not inspect.ismethod(value):
+        if isinstance(value, type) or (inspect.isroutine(value) and not inspect.ismethod(value)):
             return value
         return _Proxy(self, value, path, derived)
 

@@ -32,7 +32,7 @@ from gkml_ssg.site.list_inputs import listing_inputs
 # and static files): reading these needs no key of its own.
 SETTINGS = ("site.config", "site.origin", "site.base_path")
 # A digest in a summary stands for the values it was computed from.
-DIGEST_OF = {"packed_lines": "digest", "wordings": "digest", "count": "digest", "packed_paths": "paths_digest"}
+DIGEST_OF = {"packed_lines": "digest", "wordings": "digest", "total": "digest", "packed_paths": "paths_digest"}
 
 
 def covered(read: str, key_reads: set[str]) -> bool:
@@ -48,7 +48,7 @@ def covered(read: str, key_reads: set[str]) -> bool:
         if candidate in key_reads or candidate.startswith(SETTINGS):
             return True
         # a key that read a whole value (as text) read everything in it
-        if any(candidate.startswith(key + ".") or candidate.startswith(key + "[") for key in key_reads):
+        if any(candidate.startswith((key + ".", key + "[")) for key in key_reads):
             return True
     return False
 

@@ -20,13 +20,8 @@ from gkml_ssg.cli.main import main
 from gkml_ssg.content.errors import ContentError, ContentInvalid, Origin
 from gkml_ssg.serve import preview as preview_module
 from gkml_ssg.serve.app import Failure, SiteApp, error_page
-from gkml_ssg.serve.preview import (
-    Preview,
-    SourceWatcher,
-    is_loopback,
-    preview_options,
-    site_url,
-)
+from gkml_ssg.serve.preview import Preview, is_loopback, preview_options, site_url
+from gkml_ssg.serve.reload import SourceWatcher
 
 PAGE = b'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><title>t</title></head>\n<body>%s</body>\n</html>\n'
 

@@ -10,7 +10,6 @@ through the measurement script bench/search_quality.mjs (the same path the bench
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from conftest import REPO
@@ -20,6 +19,8 @@ from page_text import indexed_pages
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.search.shards import SHARD_PAGE_TARGET
 from gkml_ssg.search.text import normalised_text, query_words
+
+pytestmark = pytest.mark.node  # Pagefind's pagefind.js runs in Node
 
 BASE_PATH = "/"  # the seeds' 网址 (site.yml) has no path
 
@@ -88,8 +89,6 @@ def _known_gap(query: str):
 # The seed site as one search bundle, and split into shards merged at query time (as a province is).
 @pytest.fixture(scope="module", params=[SHARD_PAGE_TARGET, 30], ids=["one-bundle", "sharded"])
 def seed_site(request, tmp_path_factory):
-    if shutil.which("node") is None:
-        pytest.fail("Node.js is not installed: run the README's test command (it installs it)")
     out = tmp_path_factory.mktemp("seeds") / "public"
     build(BuildOptions(source=REPO / "content", out=out, shard_pages=request.param))
     shards = json.loads((out / "pagefind/index.json").read_text(encoding="utf-8"))["shards"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import pytest
 from conftest import REPO
 
 from gkml_ssg.content.load import load_content

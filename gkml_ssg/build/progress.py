@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Protocol
+from typing import TYPE_CHECKING, Never, Protocol
+
+if TYPE_CHECKING:  # imported when a bar starts: the build stages never import it
+    from tqdm import tqdm
 
 
 class Progress(Protocol):
@@ -17,7 +20,7 @@ class TerminalProgress:
     """A tqdm bar per stage, shown only once a stage has run for two seconds."""
 
     def __init__(self) -> None:
-        self._bar = None
+        self._bar: tqdm[Never] | None = None
 
     def start(self, stage: str, total: int) -> None:
         from tqdm import tqdm  # the CLI's dependency; the build stages never import it

@@ -185,11 +185,11 @@ class WriteTransaction:
         self._committed = True
         for path in stale:
             try:
-                target = Path(self._folder.file(path))
+                stale_file = Path(self._folder.file(path))
             except OutputRefused:
                 continue  # a tampered manifest must not delete anything outside the folder
-            target.unlink(missing_ok=True)
-            _remove_empty_parents(target.parent, out)
+            stale_file.unlink(missing_ok=True)
+            _remove_empty_parents(stale_file.parent, out)
 
         changed = {
             name: record

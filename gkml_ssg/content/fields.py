@@ -9,7 +9,6 @@ build's errors can never disagree, and a new field is searchable by being declar
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -67,11 +66,17 @@ def cited_texts(row: object) -> tuple[str, ...]:
 
 
 # A province has hundreds of thousands of rows: each class's declarations are read once.
-@functools.cache
+_SEARCHABLE: dict[type, tuple[str, ...]] = {}
+_CITED: dict[type, tuple[str, ...]] = {}
+
+
 def _searchable_names(cls: type) -> tuple[str, ...]:
-    return tuple(declared.name for declared, info in yaml_fields(cls) if info.searchable)
+    if cls not in _SEARCHABLE:
+        _SEARCHABLE[cls] = tuple(declared.name for declared, info in yaml_fields(cls) if info.searchable)
+    return _SEARCHABLE[cls]
 
 
-@functools.cache
 def _cited_names(cls: type) -> tuple[str, ...]:
-    return tuple(declared.name for declared, info in yaml_fields(cls) if info.cited)
+    if cls not in _CITED:
+        _CITED[cls] = tuple(declared.name for declared, info in yaml_fields(cls) if info.cited)
+    return _CITED[cls]

@@ -5,7 +5,7 @@ again and reload the open browser pages.
 build stage it was given (incremental through its manifest). A failed build leaves the site as it
 was; the pages then show its errors (`preview_app`) until a build succeeds. The livereload package
 provides the server: its websocket, its browser script (added to every HTML page) and the loop
-that polls `SourceWatcher`.
+that polls `reload.SourceWatcher`.
 
 Builds run one at a time on a thread of their own, so that the server keeps answering; changes
 saved during a build are built next, together. Open pages reload as soon as the site and its search
@@ -16,8 +16,6 @@ agencies' search shard, which can take seconds on a large site, and the pages re
 from __future__ import annotations
 
 import ipaddress
-import logging
-import os
 import sys
 import threading
 import time
@@ -27,15 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from livereload import Server
-from livereload.handlers import LiveReloadHandler
-from livereload.watcher import Watcher
-from tornado.ioloop import IOLoop
-
 from gkml_ssg.build.orchestrator import BuildOptions, BuildReport, build
 from gkml_ssg.build.write import OutputRefused
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.serve.app import Failure, SiteApp
+from gkml_ssg.serve.reload import SourceWatcher, livereload_reloader, serve
 
 DEFAULT_OUT = Path(".gkml-preview")  # not public/: a preview is built for another base URL
 DEFAULT_CACHE = Path(".gkml-cache")  # shared with `gkml build`: entries are keyed by content
@@ -207,99 +201,3 @@ class Preview:
                   "预览保留上次成功构建的网站，浏览器中显示这些错误。", file=self._err, flush=True)
         else:
             print(f"[{when}] {cause}{outcome.failure.message}", file=self._err, flush=True)
-
-
-class SourceWatcher(Watcher):
-    """livereload's watcher, made to scan every watched file each time (size and time, by
-    `os.scandir`) and call `on_change` once per batch of changes, however many files and folders
-    they touch. `on_change` starts a build, which sends the reload itself: livereload's own poll
-    would reload before the build ends, and drops a reload within 3 seconds of the previous one.
-    It polls every `min_interval` seconds, or less often when a scan takes longer than `scan_share`
-    of that (at 2,500 agencies a scan takes about 40 ms: every 0.8 s)."""
-
-    def __init__(self, on_change: Callable[[list[str]], None], min_interval: float = 0.2, scan_share: float = 0.05):
-        super().__init__()
-        self.on_change = on_change
-        self.min_interval = min_interval
-        self.scan_share = scan_share
-        self.scan_seconds = 0.0
-        self._seen: dict[str, tuple[int, int]] | None = None
-
-    def ignore(self, filename: str) -> bool:
-        """Editors' swap, backup and lock files, and hidden files."""
-        name = os.path.basename(filename)
-        return super().ignore(filename) or name.startswith(".") or name.endswith("~") or name == "4913"
-
-    def snapshot(self) -> dict[str, tuple[int, int]]:
-        """Every watched file's time and size, by path."""
-        found: dict[str, tuple[int, int]] = {}
-
-        def walk(folder: str) -> None:
-            try:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        if self.ignore(entry.path) or entry.name in self.ignored_dirs:
-                            continue
-                        if entry.is_dir(follow_symlinks=False):
-                            walk(entry.path)
-                        elif entry.is_file(follow_symlinks=False):
-                            status = entry.stat(follow_symlinks=False)
-                            found[entry.path] = (status.st_mtime_ns, status.st_size)
-            except OSError:
-                pass  # a folder removed while scanning: the next scan sees it gone
-
-        for path in self._tasks:
-            walk(path)
-        return found
-
-    def examine(self) -> tuple[str | None, float | None]:
-        if self._changes:  # livereload's own, queued by Server.serve: browsers reconnecting after a restart
-            return self._changes.pop()
-        started = time.perf_counter()
-        now = self.snapshot()
-        before, self._seen = self._seen, now
-        self.scan_seconds = time.perf_counter() - started
-        if before is not None:
-            changed = sorted(path for path in before.keys() | now.keys() if before.get(path) != now.get(path))
-            if changed:
-                self.filepath = changed[0]
-                self.on_change(changed)
-        return None, None  # nothing for livereload to do: the build started by on_change reloads
-
-    def interval(self) -> float:
-        return max(self.min_interval, self.scan_seconds / self.scan_share)
-
-    def baseline(self) -> None:
-        """Take the files as they are now: changes are counted from here."""
-        self._seen = self.snapshot()
-
-    def start(self, callback: Callable[[], None]) -> bool:
-        """Poll on the server's loop (livereload polls every 0.8 s when this returns False)."""
-        if self._seen is None:
-            self.baseline()
-        loop = IOLoop.current()
-
-        def poll() -> None:
-            try:
-                callback()
-            finally:
-                loop.call_later(self.interval(), poll)
-
-        loop.call_later(self.interval(), poll)
-        return True
-
-
-def livereload_reloader() -> Callable[[], None]:
-    """A function that reloads every page connected to livereload's server, from any thread; made
-    on the server's loop. "*" is no file name: livereload.js then reloads the whole page."""
-    loop = IOLoop.current()
-    return lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-
-
-def serve(app: SiteApp, watcher: SourceWatcher, host: str, port: int) -> None:
-    """Serve `app` with livereload, polling `watcher`, until Ctrl-C."""
-    server = Server(app, watcher=watcher)
-    # gkml says in Chinese what it does; livereload's own English notes are left out, not its warnings
-    logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
-    # debug=False: tornado's debug mode would restart the process when gkml's code changes
-    server.serve(port=port, host=host, debug=False, live_css=False)

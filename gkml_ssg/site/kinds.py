@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from gkml_ssg.content.model import Agency, Item, Mode, NegativeEntry, OnRequestEntry
-
-if TYPE_CHECKING:  # graph.py imports this module: its types are for the signatures only
-    from gkml_ssg.site.graph import EntryNode
 
 
 class PageKind(Enum):
@@ -68,6 +65,19 @@ FILTER_MODE = "公开方式"
 FILTER_AUDIENCE = "公开对象"
 
 
+class PlacedRow(Protocol):
+    """A row with what it takes from its place: an `EntryRow`, or the entry's node made from it."""
+
+    @property
+    def data(self) -> Item | OnRequestEntry | NegativeEntry: ...
+
+    @property
+    def category(self) -> str | None: ...
+
+    @property
+    def stage(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class EntryRow:
     """A row of an agency that has a page of its own, with what it takes from its place."""
@@ -91,8 +101,8 @@ class EntryKind:
     rows: Callable[[Agency], Iterator[EntryRow]]
     # The texts a row's page shows from its place rather than its own fields (an item's 过程 and
     # 一级事项, which belong to its category), before its own searchable fields.
-    context_texts: Callable[[EntryNode], list[str | None]] = lambda entry: []
-    filters: Callable[[EntryNode], dict[str, list[str]]] = lambda entry: {}
+    context_texts: Callable[[PlacedRow], list[str | None]] = lambda entry: []
+    filters: Callable[[PlacedRow], dict[str, list[str]]] = lambda entry: {}
 
 
 def _items(agency: Agency) -> Iterator[EntryRow]:
@@ -111,11 +121,11 @@ def _negative(agency: Agency) -> Iterator[EntryRow]:
         yield EntryRow(entry, entry.title, entry.kind)
 
 
-def _category_filter(entry: EntryNode) -> dict[str, list[str]]:
+def _category_filter(entry: PlacedRow) -> dict[str, list[str]]:
     return {FILTER_CATEGORY: [entry.category]} if entry.category else {}
 
 
-def _item_filters(entry: EntryNode) -> dict[str, list[str]]:
+def _item_filters(entry: PlacedRow) -> dict[str, list[str]]:
     item = entry.data
     assert isinstance(item, Item)
     found = _category_filter(entry)

@@ -17,31 +17,32 @@ def listing_inputs(site: SiteGraph, page: Page) -> list[str]:
     own = [page.kind.value, page.path, page.title, page.province or "", str(page.part or ""), str(bool(site.history.commits))]
     kind = page.kind
     if kind is PageKind.HOME:
-        return own + [
-            f"{a.path}|{a.slug}|{a.name}|{a.province}|{a.city}|{a.county}|{a.entry_counts}"
-            for a in site.summaries
-        ]
+        return [*own, *(f"{a.path}|{a.slug}|{a.name}|{a.province}|{a.city}|{a.county}|{a.entry_counts}" for a in site.summaries)]
     if kind is PageKind.LEGAL_BASIS:
-        return own + [f"{law.key}|{law.titled}|{law.agency_count}|{law.citation_count}" for law in site.laws]
+        return [*own, *(f"{law.key}|{law.titled}|{law.agency_count}|{law.citation_count}" for law in site.laws)]
     if kind in (PageKind.LAW, PageKind.LAW_PROVINCE):
         assert page.law is not None
         law = page.law
         header = f"{law.key}|{law.titled}|{law.split_by_province}|{law.agency_count}|{law.citation_count}"
         if page.province is not None:
-            return own + [header, *law.citing_inputs(page.province)]
+            return [*own, header, *law.citing_inputs(page.province)]
         if law.split_by_province:
-            return own + [header, repr(law.wordings()), repr(law.provinces())]
-        return own + [header, *law.citing_inputs()]
+            return [*own, header, repr(law.wordings()), repr(law.provinces())]
+        return [*own, header, *law.citing_inputs()]
     if kind in (PageKind.SITEMAP, PageKind.SITEMAP_PART):
         # the addresses listed, in order: those of the lists, and a hash of each agency's
-        return own + [
+        return [
+            *own,
             *(p.path for p in site.list_pages if in_sitemap(p)),
             *(f"{s.path}|{s.page_count}|{s.paths_digest}" for s in site.summaries),
         ]
     if kind is PageKind.FEED:
-        return own + [
-            "|".join((e.commit.id, e.commit.date, e.commit.subject, *(f"{a.path}={a.name}" for a in e.agencies), *e.other_paths))
-            for e in site.feed
+        return [
+            *own,
+            *(
+                "|".join((e.commit.id, e.commit.date, e.commit.subject, *(f"{a.path}={a.name}" for a in e.agencies), *e.other_paths))
+                for e in site.feed
+            ),
         ]
     if kind in (PageKind.SEARCH, PageKind.NOT_FOUND, PageKind.ROBOTS):
         return own

@@ -54,7 +54,7 @@ class CitedLaw(NamedTuple):
 
     key: str  # the law's (see LawRef); flat, so that a summary's laws are plain tuples
     titled: bool
-    count: int
+    total: int  # how many times
     digest: str
     wordings: tuple[tuple[str, int], ...]
     packed_lines: bytes
@@ -134,9 +134,10 @@ class AgencySummary:
 
     @classmethod
     def from_row(cls, row: tuple) -> AgencySummary:
-        *fields, laws = row
+        path, source_digest, slug, address, name, province, city, county, counts, pages, paths_digest, paths, laws = row
         # _make is tuple.__new__: no Python call per law (a province has tens of thousands)
-        return cls(*fields, tuple(map(CitedLaw._make, laws)))
+        cited = tuple(map(CitedLaw._make, laws))
+        return cls(path, source_digest, slug, address, name, province, city, county, counts, pages, paths_digest, paths, cited)
 
 
 class SummaryHead(NamedTuple):
@@ -192,7 +193,7 @@ class LawNode:
 
     @functools.cached_property
     def citation_count(self) -> int:
-        return sum(cited.count for _, cited in self.citing)
+        return sum(cited.total for _, cited in self.citing)
 
     @property
     def citations(self) -> list[CitingEntry]:
@@ -224,7 +225,7 @@ class LawNode:
     @functools.cached_property
     def _provinces(self) -> list[tuple[str, str, int, int]]:
         return [
-            (province, self.province_path(province), len(found), sum(cited.count for _, cited in found))
+            (province, self.province_path(province), len(found), sum(cited.total for _, cited in found))
             for province, found in sorted(self._by_province.items())
         ]
 
