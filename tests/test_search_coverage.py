@@ -18,19 +18,6 @@ from gkml_ssg.content.load import load_content
 from gkml_ssg.search.records import site_records
 from gkml_ssg.site.graph import assemble
 
-# What the seeds' pages show that their records do not index, and the reverse, with the field
-# responsible (found by test_pages_show_what_their_records_index_and_index_what_they_show).
-MISMATCHES = """\
-shown, not indexed: 序号 (Item/OnRequestEntry/NegativeEntry.number, searchable=False) on the entry pages;
-更新日期 (AgencyNode.updated, from git) on every indexed page;
-on the agency pages: the 一级事项 headings (Category.number and .name, and the count of its rows),
-the 过程 headings (Category.stage), the categories' 备注 (Category.remarks: indexed on no page at all),
-the titles of the 依申请公开 and 负面清单 lists (OnRequestList/NegativeList.title) and the counts in their
-headings, 主动公开目录 N 项 (the item count), 来源文件 (Agency.source_file) and 表头声明 (Agency.declared);
-indexed, not shown: the kind label of the entry pages (主动公开事项, 依申请公开, 负面清单: the pages show it
-in p.kind-label, but it is the template environment's kind_labels table, wording by the page rule) and
-the agency pages' kind label 机构 (a filter value, not on the page)"""
-
 BASE_PATH = "/"  # the seeds' 网址 (site.yml) has no path
 
 
@@ -72,7 +59,6 @@ def test_the_page_text_is_content_without_chrome(seed_pages):
     assert {"宁夏回族自治区", "石嘴山市", "惠农区"} <= set(agency.values)
 
 
-@pytest.mark.xfail(strict=True, reason=MISMATCHES)
 def test_pages_show_what_their_records_index_and_index_what_they_show(seed_pages, seed_records):
     problems = []
     for url, page in seed_pages.items():

@@ -24,34 +24,6 @@ pytestmark = pytest.mark.node  # Pagefind's pagefind.js runs in Node
 
 BASE_PATH = "/"  # the seeds' 网址 (site.yml) has no path
 
-# Pages whose content shows a query's words but whose search record leaves them out: the agency
-# page shows its catalogue's 一级事项 headings (name, number and count), 过程 headings, the
-# categories' 备注 and the titles of its 依申请公开 and 负面清单 lists, and its record indexes none
-# of them (Agency.catalogue, on_request and negative are searchable=False; a category's 备注 is
-# indexed on no page at all). The entry pages' kind label (主动公开事项, 依申请公开, 负面清单) is
-# indexed but is template wording (the environment's kind_labels table), not content.
-GUANNAN_HEADINGS = "guannan-yibao's agency page shows the 一级事项 heading {} (h4), not in its record"
-DAWUKOU_HEADING = "dawukou-yibao's agency page shows the 一级事项 heading 六、财政预决算及“三公”经费公开 (h3), not in its record"
-LINGWU_REMARKS = (
-    "lingwu-yibao's agency page shows the 备注 of its 一级事项 重点领域 (…财政预决算及“三公”经费…), "
-    "which no record indexes"
-)
-GAPS = {
-    "异地就医": GUANNAN_HEADINGS.format("基本医疗保险参保人员异地就医备案"),
-    "医疗救助": GUANNAN_HEADINGS.format("医疗救助"),
-    "三公经费": f"{DAWUKOU_HEADING}; {LINGWU_REMARKS}",
-    "信息公开年报": GUANNAN_HEADINGS.format("信息公开年报"),
-    "预决算": f"{DAWUKOU_HEADING}; {LINGWU_REMARKS}",
-    "负面清单": (
-        "huinong-yibao's agency page shows its 负面清单's title 惠农区医疗保障局政府信息公开负面清单 (p.subtitle), not in its "
-        "record; its 15 负面清单 pages are found by the kind label 负面清单, which their records index and the pages show "
-        "only as template wording"
-    ),
-    "异地就医 备案": GUANNAN_HEADINGS.format("基本医疗保险参保人员异地就医备案"),
-    "如何办理异地就医备案": GUANNAN_HEADINGS.format("基本医疗保险参保人员异地就医备案"),
-    "我想查询三公经费": f"{DAWUKOU_HEADING}; {LINGWU_REMARKS}",
-}
-
 QUERIES = {
     # query: pages of the seed site whose content contains it (pinned, so a change is noticed)
     "异地就医": 7,
@@ -78,12 +50,6 @@ SENTENCES = {
     "医疗救助的标准是什么": ["医疗", "救助", "标准"],
 }
 RANKED = ("异地就医", "三公经费", "医疗救助")
-
-
-def _known_gap(query: str):
-    if query in GAPS:
-        return pytest.param(query, marks=pytest.mark.xfail(strict=True, reason=GAPS[query]))
-    return query
 
 
 # The seed site as one search bundle, and split into shards merged at query time (as a province is).
@@ -115,13 +81,12 @@ def test_the_pinned_counts_are_the_pages_showing_each_query(pages):
     assert {query: len(truth(pages, query_words(query))) for query in QUERIES} == QUERIES
 
 
-@pytest.mark.parametrize("query", [_known_gap(q) for q in QUERIES])
+@pytest.mark.parametrize("query", list(QUERIES))
 def test_a_query_finds_exactly_the_pages_showing_it(pages, found, query):
     assert len(found[query]) == len(set(found[query]))
     assert set(found[query]) == truth(pages, query_words(query))
 
 
-@pytest.mark.xfail(strict=True, reason="the queries' known gaps: " + " | ".join(f"{q}: {r}" for q, r in GAPS.items() if q in QUERIES))
 def test_recall_and_precision_on_the_seeds(pages, found):
     hits = truth_total = found_total = 0
     for query in QUERIES:
@@ -129,7 +94,7 @@ def test_recall_and_precision_on_the_seeds(pages, found):
         hits += len(expected & set(found[query]))
         truth_total += len(expected)
         found_total += len(found[query])
-    assert hits / truth_total >= 0.99 and hits / found_total >= 0.95
+    assert hits / truth_total == 1.0 and hits / found_total == 1.0
 
 
 def test_title_matches_rank_first(pages, found):
@@ -139,7 +104,7 @@ def test_title_matches_rank_first(pages, found):
         assert any(in_title) and in_title == sorted(in_title, reverse=True), query
 
 
-@pytest.mark.parametrize("sentence", [_known_gap(s) for s in SENTENCES])
+@pytest.mark.parametrize("sentence", list(SENTENCES))
 def test_a_sentence_finds_the_pages_containing_all_its_words(pages, found, sentence):
     assert not truth(pages, query_words(sentence))  # no page contains the sentence itself
     expected = truth(pages, SENTENCES[sentence])

@@ -96,8 +96,9 @@ class Category:
     """A 一级事项 with its items."""
 
     name: str = yaml_field("一级事项", "一级事项名称（不含序号）。")
-    items: tuple[Item, ...] = yaml_field("事项", "本一级事项下的二级事项，按原表顺序。", non_empty=True)
-    number: str | None = yaml_field("序号", "一级事项在原表中的序号，如“一”。", default=None)
+    # The rows have pages of their own, searched there.
+    items: tuple[Item, ...] = yaml_field("事项", "本一级事项下的二级事项，按原表顺序。", non_empty=True, searchable=False)
+    number: str | None = yaml_field("序号", "一级事项在原表中的序号，如“一”。", default=None, searchable=False)
     stage: str | None = yaml_field("过程", "所属过程或“五公开”类型，如“决策”“执行和结果”。", default=None)
     remarks: str | None = yaml_field("备注", "关于整个一级事项的备注或存疑说明。", default=None, markdown=True)
     origin: Origin | None = _origin_field()
@@ -142,14 +143,14 @@ class NegativeEntry:
 
 @dataclass(frozen=True)
 class OnRequestList:
-    entries: tuple[OnRequestEntry, ...] = yaml_field("条目", "依申请公开的条目。", non_empty=True)
+    entries: tuple[OnRequestEntry, ...] = yaml_field("条目", "依申请公开的条目。", non_empty=True, searchable=False)  # pages of their own
     label: str | None = yaml_field("附件", "附件编号，如“附件2”。", default=None)
     title: str | None = yaml_field("名称", "该清单在原文中的标题。", default=None)
 
 
 @dataclass(frozen=True)
 class NegativeList:
-    entries: tuple[NegativeEntry, ...] = yaml_field("条目", "负面清单的条目。", non_empty=True)
+    entries: tuple[NegativeEntry, ...] = yaml_field("条目", "负面清单的条目。", non_empty=True, searchable=False)  # pages of their own
     label: str | None = yaml_field("附件", "附件编号，如“附件3”。", default=None)
     title: str | None = yaml_field("名称", "该清单在原文中的标题。", default=None)
 
@@ -200,10 +201,7 @@ class Agency:
     name: str = yaml_field("名称", "机构名称，如“惠农区医疗保障局”。", searchable=False)  # the page's title
     region: Region = yaml_field("地区", "机构所在的省、市、区县。")
     source_file: str = yaml_field("来源文件", "本目录转录自哪份原始文件。", searchable=False)
-    # The rows have pages of their own, searched there.
-    catalogue: tuple[Category, ...] = yaml_field(
-        "目录", "主动公开目录：一级事项及其二级事项，按原表顺序。", non_empty=True, searchable=False
-    )
+    catalogue: tuple[Category, ...] = yaml_field("目录", "主动公开目录：一级事项及其二级事项，按原表顺序。", non_empty=True)
     slug: str | None = yaml_field(
         "网址标识",
         "机构页面网址中的标识（小写字母、数字、连字符）；省略时使用文件名。",
@@ -213,15 +211,13 @@ class Agency:
     )
     catalogue_title: str | None = yaml_field("目录名称", "目录在原文中的标题。", default=None)
     unit: str | None = yaml_field("单位", "原文表头“单位：”后的文字。", default=None)
-    remarks: str | None = yaml_field("备注", "整个目录的备注或录入说明。", default=None, markdown=True)
-    note: str | None = yaml_field("注", "原文表格下方的“注”。", default=None, markdown=True)
     form: FormInfo | None = yaml_field("填表信息", "责任单位、填表人、复核人、审签人、填表时间。", default=None)
     declared: DeclaredCounts | None = yaml_field("声明数量", "表头声明的事项数量。", default=None, searchable=False)
     overview: Overview | None = yaml_field("概述", "目录前的概述部分。", default=None)
-    on_request: OnRequestList | None = yaml_field(
-        "依申请公开", "依申请公开（不予主动公开）的信息清单。", default=None, searchable=False
-    )
-    negative: NegativeList | None = yaml_field("负面清单", "不予公开的信息清单（负面清单）。", default=None, searchable=False)
+    note: str | None = yaml_field("注", "原文表格下方的“注”。", default=None, markdown=True)
+    remarks: str | None = yaml_field("备注", "整个目录的备注或录入说明。", default=None, markdown=True)
+    on_request: OnRequestList | None = yaml_field("依申请公开", "依申请公开（不予主动公开）的信息清单。", default=None)
+    negative: NegativeList | None = yaml_field("负面清单", "不予公开的信息清单（负面清单）。", default=None)
     origin: Origin | None = _origin_field()
 
 

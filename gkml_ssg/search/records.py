@@ -60,8 +60,9 @@ def _record(
     filters: dict[str, list[str]],
 ) -> SearchRecord:
     a = agency.agency
-    # The kind label and the agency's name stand on every entry page, so they are part of its text.
-    texts = [t for t in [kind_label, *([a.name] if path != agency.path else []), *fields] if t]
+    # The agency's name stands on every entry page, so it is part of its text; the kind label is
+    # the page's wording (readers narrow by it with the 类型 filter).
+    texts = [t for t in [*([a.name] if path != agency.path else []), *fields] if t]
     base_meta = {
         "title": title,
         "agency": a.name,
