@@ -63,6 +63,8 @@ class Renderer:
 
         def asset(name: str) -> str:
             # The version is the file's content hash, so a changed asset gets a new URL.
+            if name not in self._asset_versions:
+                raise jinja2.TemplateRuntimeError(f"静态文件 static/{name} 不存在")
             return f"{site.url('static/' + name)}?v={self._asset_versions[name]}"
 
         files = {}
