@@ -84,7 +84,7 @@ def test_a_missing_static_file_is_a_template_error_in_chinese(tmp_path):
 
     site = assemble(load_content(REPO / "content"))
     home = next(p for p in site.pages if p.kind is PageKind.HOME)
-    with pytest.raises(ContentInvalid, match="static/favicon.svg 不存在"):
+    with pytest.raises(ContentInvalid, match=r"static/favicon\.svg 不存在"):
         Renderer(REPO / "templates", {}).render(site, home)
 
 
