@@ -1,6 +1,6 @@
 """The commands that deliver a built site: `gkml publish`, `gkml verify`, and `gkml build
 --archive` (its option's check and its step after the build). Registered on the `gkml` group in
-cli.py; the work is done in publish.py, archive.py and release_files.py."""
+cli/main.py; the work is done in publish/releases.py, publish/archive.py and publish/files.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`gkml build --archive FILE`: the built site as one .tar.gz or .zip, for hosts that take an upload.
 
-The archive holds the site's files (those the build manifest records, see `release_files`) at its
+The archive holds the site's files (those the build manifest records, see `publish.files`) at its
 root, with SHA256SUMS beside them, and is byte-identical for identical sources: entries sorted by
 path, every time stamp the same (SOURCE_DATE_EPOCH when set, else 2000-01-01 00:00 UTC), owner 0
 with no names, modes 0644, a gzip header without time or file name, zip entries deflated at a fixed

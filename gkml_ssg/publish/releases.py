@@ -15,7 +15,7 @@ name first, then deleted, so that a half-deleted release never looks complete.
 
 Files are hard-linked from the output folder when it is on the same file system, and copied
 otherwise. A link is safe because gkml never changes an output file in place: the writer
-(`write.py`) writes a temporary and renames it over the old file, which leaves the old file, and
+(`build/write.py`) writes a temporary and renames it over the old file, which leaves the old file, and
 the release that links it, as they were. Every file is hashed as it lands in the release and must
 match what the build manifest recorded, so a release is exactly what one complete build wrote.
 The other side of a link: a file changed in place inside a release (by hand, on the server) is

@@ -29,7 +29,7 @@ def default_workers() -> int:
 
 def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     """The pages grouped by what they depend on: one unit per agency (its page and its entries'),
-    then one per page that lists other pages (see `listing_inputs`)."""
+    then one per page that lists other pages (see `site.list_inputs`)."""
     by_agency: dict[str, list[Page]] = {}
     listings: list[tuple[str, tuple[Page, ...]]] = []
     for page in site.pages:
@@ -50,7 +50,7 @@ def render_units(renderer: Renderer, site: SiteGraph, chosen: list[int], workers
         return
     context = multiprocessing.get_context("fork")
     # The renderer and graph reach the workers through fork (inherited memory), not pickling.
-    # The builder has frozen them (gc.freeze), so the workers' collector never writes to, and so
+    # The build has frozen them (gc.freeze), so the workers' collector never writes to, and so
     # copies, the memory pages holding them.
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_adopt, initargs=(renderer, site, units)) as pool:
         yield from pool.map(_render_in_worker, chosen, [units[i][0] for i in chosen], chunksize=8)

@@ -35,7 +35,7 @@ FILTER_CITY = "城市"
 FILTER_KIND = "类型"
 # The filters of each entry kind (一级事项, 公开方式, 公开对象) are declared with it, in site.kinds.
 # The agency's slug: not shown to readers; a search sets aside the pages of agencies being
-# re-indexed with it (see index_stage).
+# re-indexed with it (see build.index_units).
 FILTER_AGENCY_ID = "网址标识"
 
 

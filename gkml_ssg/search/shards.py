@@ -10,7 +10,7 @@ of shards is a power of two chosen from the number of pages; when it grows, ever
 Layout: `pagefind/index.json` lists the shard folders; the first is a complete Pagefind bundle (it
 carries the script and WebAssembly the browser runs); the others hold only index data. While a
 build re-indexes shards after an edit, `pagefind/edits/` holds the edited agencies' pages and the
-catalogue names the agencies it replaces (see `index_stage`).
+catalogue names the agencies it replaces (see `build.index_units`).
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ CONTENT_TYPES = {
 # Pagefind's index files (.pf_meta, .pf_index, .pf_filter, .pf_fragment) and its compressed
 # WebAssembly (wasm.<language>.pagefind) are binary data its script fetches and decodes.
 BINARY = "application/octet-stream"
-_TEMP_SUFFIX = ".gkml-tmp"  # a file the build is writing (see write.py)
+_TEMP_SUFFIX = ".gkml-tmp"  # a file the build is writing (see build/write.py)
 
 
 @dataclass(frozen=True)

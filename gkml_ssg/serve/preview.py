@@ -3,7 +3,7 @@ again and reload the open browser pages.
 
 `Preview` orchestrates: it owns the build options and the outcome of the last build, and calls the
 build stage it was given (incremental through its manifest). A failed build leaves the site as it
-was; the pages then show its errors (`preview_app`) until a build succeeds. The livereload package
+was; the pages then show its errors (`serve.app`) until a build succeeds. The livereload package
 provides the server: its websocket, its browser script (added to every HTML page) and the loop
 that polls `reload.SourceWatcher`.
 
@@ -142,7 +142,7 @@ class Preview:
             try:
                 worker.join()
             except KeyboardInterrupt:
-                return 130  # the build is cut short; the next one repairs the folder (see write.py)
+                return 130  # the build is cut short; the next one repairs the folder (see build/write.py)
         print("预览已停止。", file=self._out, flush=True)
         return 0
 
