@@ -53,6 +53,11 @@ def agency_key(settings: str, source_path: str, source_digest: str, history: Sou
 
 @dataclass
 class BuildState:
+    """One build's knowledge, filled in order: `start` reads the previous build's record and
+    scans the sources; `load` decides what to read, reads it, assembles the page graph and plans
+    the search index; the stages then take what they need from here, and `record` says what the
+    manifest keeps. It is the only holder of this state: no stage keeps any of its own."""
+
     options: BuildOptions
     previous: Manifest
     assets: dict[str, bytes]  # static/
