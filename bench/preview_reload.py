@@ -103,6 +103,7 @@ def measure_in_browser(process: PreviewProcess, agency: Path, repeats: int) -> l
 
 
 def measure_with_websocket(process: PreviewProcess, agency: Path, repeats: int) -> list[dict]:
+    from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
     async def run() -> list[dict]:
@@ -117,7 +118,9 @@ def measure_with_websocket(process: PreviewProcess, agency: Path, repeats: int) 
                 await asyncio.sleep(0.005)
             return found[0]
 
-        connection = await websocket_connect(f"ws://127.0.0.1:{process.port}/livereload", on_message_callback=on_message)
+        # the preview accepts live reload only from its own pages' origin
+        request = HTTPRequest(f"ws://127.0.0.1:{process.port}/livereload", headers={"Origin": process.url.rstrip("/")})
+        connection = await websocket_connect(request, on_message_callback=on_message)
         await connection.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
         await first_since(0, "hello")
         await connection.write_message(json.dumps({"command": "info", "url": f"{process.url}/agencies/{agency.stem}/"}))

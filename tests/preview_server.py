@@ -27,9 +27,9 @@ HAIYUAN_TEXT = "领导班子成员姓名、职务、主要或分管工作"
 MAIN = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); from gkml_ssg.cli.main import main; main()"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
         return probe.getsockname()[1]
 
 
@@ -43,13 +43,19 @@ class PreviewProcess:
         if not self.content.exists():
             shutil.copytree(content, self.content)
         self.host = host
-        self.port = free_port()
+        self.port = free_port(host)
         self.options = options
         self.process: subprocess.Popen | None = None
 
     @property
+    def address(self) -> str:
+        """The server's address as a Host header and a URL write it."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        """Also the origin of its pages: the Origin they send."""
+        return f"http://{self.address}"
 
     def __enter__(self) -> Self:
         self.start()
@@ -92,11 +98,12 @@ class PreviewProcess:
             for name in ("serve.out", "serve.err") if (self.root / name).exists()
         )
 
-    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-        """A request with `path` sent exactly as given (no normalisation of `..`, `%`, `\\`)."""
+    def get(self, path: str, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """A request with `path` sent exactly as given (no normalisation of `..`, `%`, `\\`), with
+        these headers (a Host among them replaces the server's address)."""
         connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
         try:
-            connection.request(method, path)
+            connection.request(method, path, headers=headers or {})
             response = connection.getresponse()
             return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
         finally:

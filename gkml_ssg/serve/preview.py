@@ -5,7 +5,8 @@ again and reload the open browser pages.
 build stage it was given (incremental through its manifest). A failed build leaves the site as it
 was; the pages then show its errors (`serve.app`) until a build succeeds. The livereload package
 provides the server: its websocket, its browser script (added to every HTML page) and the loop
-that polls `reload.SourceWatcher`.
+that polls `reload.SourceWatcher`. The server answers only requests addressed to the preview (their
+Host), and opens live reload only to its own pages (their Origin): `guard` says the rules.
 
 Builds run one at a time on a thread of their own, so that the server keeps answering; changes
 saved during a build are built next, together. Open pages reload as soon as the site and its search
@@ -15,7 +16,6 @@ agencies' search shard, which can take seconds on a large site, and the pages re
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 import threading
 import time
@@ -29,6 +29,7 @@ from gkml_ssg.build.orchestrator import BuildOptions, BuildReport, build
 from gkml_ssg.build.write import OutputRefused
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.serve.app import Failure, SiteApp
+from gkml_ssg.serve.guard import is_loopback
 from gkml_ssg.serve.reload import SourceWatcher, livereload_reloader, serve
 
 DEFAULT_OUT = Path(".gkml-preview")  # not public/: a preview is built for another base URL
@@ -49,15 +50,6 @@ def preview_options(source: Path, out: Path = DEFAULT_OUT, search_index: bool = 
                     cache: Path | None = DEFAULT_CACHE) -> BuildOptions:
     """Build options for a site served at the root of http://host:port/."""
     return BuildOptions(source=source, out=out, base_url="/", search_index=search_index, cache=cache)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def site_url(host: str, port: int) -> str:

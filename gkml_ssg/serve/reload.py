@@ -1,5 +1,6 @@
 """The livereload glue of `gkml serve`: the file watcher that starts a build once per batch of
-saves, the reload of every open page, and the server loop."""
+saves, the reload of every open page, and the server loop, which answers only requests addressed
+to the preview and opens live reload only to its own pages (`serve.guard`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,28 @@ import time
 from collections.abc import Callable
 
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher
+from tornado import web
 from tornado.ioloop import IOLoop
+from tornado.routing import AnyMatches, Rule
 
 from gkml_ssg.serve.app import SiteApp
+from gkml_ssg.serve.guard import RefusedHost, SameOriginForceReload, SameOriginLiveReload, ServedAddresses, ServedHost
+
+# livereload's own snippet (Server.application, without a separate live-reload port), added before
+# </head> of every page: it loads livereload.js from the page's own host and port, and that script
+# opens the websocket there, so that its Origin is the page's.
+LIVE_SCRIPT = (
+    b'<script type="text/javascript">(function(){'
+    b'var s=document.createElement("script");'
+    b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    b's.src="//"+window.location.hostname+":"+port'
+    b'+ "/livereload.js?port=" + port;'
+    b"document.head.appendChild(s);"
+    b"})();</script>"
+)
 
 
 class SourceWatcher(Watcher):
@@ -103,9 +121,35 @@ def livereload_reloader() -> Callable[[], None]:
     return lambda: loop.add_callback(LiveReloadHandler.reload_waiters, "*")
 
 
+class PreviewServer(Server):
+    """livereload's server, whose tornado application (`Server.application`, which `serve` calls)
+    routes only requests whose Host is served to livereload's handlers and the site, and refuses
+    the others; its websocket and /forcereload check the Origin (`serve.guard`)."""
+
+    def application(self, port: int, host: str, liveport: int | None = None, debug: bool | None = None,
+                    live_css: bool = True) -> None:
+        if liveport is not None:
+            raise ValueError("gkml serves live reload on the site's own port")
+        LiveReloadHandler.watcher = self.watcher  # the class attributes livereload's handlers share
+        LiveReloadHandler.live_css = live_css
+        served = ServedAddresses(host, port)
+
+        class Injector(LiveScriptInjector):
+            script = LIVE_SCRIPT
+
+        routes = [
+            (r"/livereload", SameOriginLiveReload),
+            (r"/forcereload", SameOriginForceReload),
+            (r"/livereload.js", LiveReloadJSHandler),
+            *self.get_web_handlers(LIVE_SCRIPT),
+        ]
+        rules = [Rule(ServedHost(served), routes), Rule(AnyMatches(), RefusedHost, {"served": served})]
+        web.Application(rules, debug=bool(debug), transforms=[Injector]).listen(port, address=host)
+
+
 def serve(app: SiteApp, watcher: SourceWatcher, host: str, port: int) -> None:
     """Serve `app` with livereload, polling `watcher`, until Ctrl-C."""
-    server = Server(app, watcher=watcher)
+    server = PreviewServer(app, watcher=watcher)
     # gkml says in Chinese what it does; livereload's own English notes are left out, not its warnings
     logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
     # debug=False: tornado's debug mode would restart the process when gkml's code changes
