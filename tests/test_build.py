@@ -14,6 +14,7 @@ from conftest import AGENCY_YML, REPO
 from helpers import tree_bytes
 
 from gkml_ssg.build import write as write_module
+from gkml_ssg.build.lock import LOCK_NAME
 from gkml_ssg.build.manifest import MANIFEST_NAME, BuildRecord, Manifest
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.write import OutputRefused, Unit, output_path, write_site
@@ -42,11 +43,12 @@ def test_second_build_writes_nothing(project):
     project.write("a/x.yml", AGENCY_YML)
     first = build(options(project))
     assert first.write.written > 0
-    stamps = {p: p.stat().st_mtime_ns for p in project.out.rglob("*")}
+    # the lock file says who holds the folder: every build writes it; it is never published
+    stamps = {p: p.stat().st_mtime_ns for p in project.out.rglob("*") if p.name != LOCK_NAME}
     second = build(options(project))
     assert (second.write.written, second.write.deleted) == (0, 0)
     assert second.write.unchanged == first.write.written
-    assert {p: p.stat().st_mtime_ns for p in project.out.rglob("*")} == stamps
+    assert {p: p.stat().st_mtime_ns for p in project.out.rglob("*") if p.name != LOCK_NAME} == stamps
 
 
 def test_an_edit_rewrites_only_the_pages_it_changes(project):
@@ -85,10 +87,12 @@ def test_a_failed_write_leaves_the_previous_site(project, monkeypatch):
         return open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(write_module, "open", failing_open, raising=False)
-    with pytest.raises(OSError, match="No space left on device"):
+    with pytest.raises(OutputRefused, match=r"无法写入 .*\.gkml-staging/2（No space left on device）：磁盘已满：请腾出空间后重新构建"):
         build(options(project))
     monkeypatch.undo()
     assert tree_bytes(project.out) == before  # no temporary left behind, nothing half-replaced
+    folders = {p for p in project.out.rglob("*") if p.is_dir()}
+    assert not any(p.name == ".gkml-staging" for p in folders)
 
 
 def test_invalid_content_writes_nothing(project):

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from gkml_ssg.build.index_units import edit_units, shard_units
+from gkml_ssg.build.lock import FolderLock
 from gkml_ssg.build.manifest import BuildRecord, Manifest
 from gkml_ssg.build.options import BuildOptions
 from gkml_ssg.build.progress import NoProgress, Progress
 from gkml_ssg.build.state import BuildState
-from gkml_ssg.build.write import Unit, WriteReport, WriteTransaction, check_output_folder
+from gkml_ssg.build.write import Unit, WriteReport, WriteTransaction, check_output_folder, sweep_temporaries
 from gkml_ssg.content.production import require_publishable
 from gkml_ssg.keys import CATALOGUE_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit, is_page_unit
 from gkml_ssg.render.parallel import render_units, work_units
@@ -53,12 +54,19 @@ def build(
     """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
     anything is written. When an edit is published through the edit bundle first, `on_current` is
     called with the seconds it took, before the shards are re-indexed."""
-    watch = _Stopwatch()
     check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
     if options.production:
         require_publishable(options.source)
+    with FolderLock(options.out):
+        return _build(options, progress, on_current)
+
+
+def _build(options: BuildOptions, progress: Progress, on_current: Callable[[float], None] | None) -> BuildReport:
+    watch = _Stopwatch()
     state = BuildState.start(options)
     previous = state.previous
+    # A killed build's temporaries go first; a build from no record also looks for older versions'.
+    sweep_temporaries(options.out, legacy=not previous.keys)
     if state.unchanged():
         if state.scanned is not None and state.scanned != previous.sources:
             previous.refresh_sources(options.out, state.scanned)

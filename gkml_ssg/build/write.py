@@ -1,8 +1,10 @@
-"""Stage 5, write: put the built files into the output folder as one transaction.
+"""Stage 4, write: put the built files into the output folder as one transaction.
 
-Phase 1 writes every changed file to a temporary name beside its target; if anything fails there,
-the temporaries are removed and the published folder is untouched. Phase 2 swaps them in with
-`os.replace` (atomic per file). Files whose bytes did not change are not touched at all, and files
+Phase 1 writes every changed file to a temporary in one hidden folder, `.gkml-staging/`; if
+anything fails there, the folder is removed and the published folder is untouched (no file, no
+new folder). Phase 2 makes the targets' folders and swaps the temporaries in with `os.replace`
+(atomic per file). A build that is killed leaves its temporaries in that one folder, which the
+next build removes first (`sweep_temporaries`). Files whose bytes did not change are not touched at all, and files
 an earlier build wrote that this build no longer produces are deleted. The build manifest
 (`manifest.py`) records what gkml wrote, which makes that possible without ever cleaning the folder
 first, and leaves files gkml did not write alone.
@@ -11,18 +13,55 @@ first, and leaves files gkml did not write alone.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from gkml_ssg.build.manifest import BuildRecord, Manifest, UnitRecord
 from gkml_ssg.keys import digest
 
-_TEMP_SUFFIX = ".gkml-tmp"
+STAGING_NAME = ".gkml-staging"
+_LEGACY_TEMP_SUFFIX = ".gkml-tmp"  # what earlier versions of gkml wrote beside each target
 
 
 class OutputRefused(Exception):
-    """The output folder or an output path is unsafe; the message is for the user, in Chinese."""
+    """The output folder or an output path is unsafe, or cannot be written; the message is for the
+    user, in Chinese."""
+
+
+_HINTS = {
+    errno.ENOSPC: "磁盘已满：请腾出空间后重新构建",
+    errno.EDQUOT: "磁盘配额已用完：请腾出空间后重新构建",
+    errno.EROFS: "文件系统是只读的：请用 --out 指定可写的目录",
+    errno.EACCES: "没有写入权限：请检查目录权限，或用 --out 指定可写的目录",
+    errno.EPERM: "没有写入权限：请检查目录权限，或用 --out 指定可写的目录",
+    errno.ENAMETOOLONG: "文件名过长：请缩短网址标识",
+}
+
+
+def output_error(error: OSError, path: str | Path) -> OutputRefused:
+    """An OSError met while writing `path`, as a message for the user."""
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    hint = _HINTS.get(error.errno or 0, "请检查输出目录后重新构建")
+    return OutputRefused(f"无法写入 {path}（{reason}）：{hint}。已发布的网站没有被改成半新半旧：下次构建会补全。")
+
+
+def sweep_temporaries(out: Path, legacy: bool = False) -> None:
+    """Remove what a killed build left: its staging folder, and with `legacy` (a build that
+    starts from no manifest, which walks the folder anyway) the temporaries older versions left
+    beside their targets."""
+    staging = out / STAGING_NAME
+    try:
+        if staging.exists():
+            shutil.rmtree(staging)
+        if legacy and out.is_dir():
+            for leftover in out.rglob("*" + _LEGACY_TEMP_SUFFIX):
+                leftover.unlink(missing_ok=True)
+    except OSError as error:
+        raise output_error(error, staging) from None
 
 
 @dataclass(frozen=True)
@@ -112,8 +151,12 @@ class WriteTransaction:
     A unit staged without files is kept as the previous build left it; its files are not looked at."""
 
     def __init__(self, out: Path, previous: Manifest):
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise output_error(error, out) from None
         self.out = out
+        self._staging = out / STAGING_NAME
         self.previous = previous
         self._folder = OutputFolder(out)
         self._records: dict[str, UnitRecord] = {}  # the units staged with files
@@ -129,9 +172,8 @@ class WriteTransaction:
 
     def __exit__(self, *exc_info: object) -> None:
         if not self._committed:
-            for temporary, _, _ in self._temporaries:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+            with contextlib.suppress(OSError):  # what is left is swept by the next build
+                shutil.rmtree(self._staging)
 
     def stage(self, unit: Unit) -> None:
         if unit.files is None:
@@ -151,11 +193,15 @@ class WriteTransaction:
             target = self._folder.file(path)
             if before.get(path) == record.outputs[path] and os.path.isfile(target):
                 continue
-            self._folder.make_folder(os.path.dirname(target))
-            temporary = target + _TEMP_SUFFIX
+            temporary = os.path.join(self._staging, str(len(self._temporaries)))
             self._temporaries.append((temporary, target, path))
-            with open(temporary, "wb") as handle:
-                handle.write(data)
+            try:
+                if len(self._temporaries) == 1:
+                    os.makedirs(self._staging, exist_ok=True)
+                with open(temporary, "wb") as handle:
+                    handle.write(data)
+            except OSError as error:
+                raise output_error(error, temporary) from None
 
     def commit(self, build: BuildRecord) -> WriteReport:
         """Swap the staged files in, delete what is no longer produced, and record the units with
@@ -169,37 +215,48 @@ class WriteTransaction:
         touched = {self._produced_by[path] for path in rewritten} | {
             name for name, outputs in before.items() if stale_set.intersection(outputs)
         }
-        if touched:
-            # While files are swapped, the units being touched have no key and list every path
-            # they may leave behind: if this build dies now, the next one renders them again,
-            # rewrites their files and deletes what it no longer produces.
-            previous.mark_pending(
-                out,
-                {
-                    name: set(before.get(name, {})) | set(self._records[name].outputs if name in self._records else {})
-                    for name in touched
-                },
-            )
-        for temporary, target, _ in self._temporaries:
-            os.replace(temporary, target)
-        self._committed = True
-        for path in stale:
-            try:
-                stale_file = Path(self._folder.file(path))
-            except OutputRefused:
-                continue  # a tampered manifest must not delete anything outside the folder
-            stale_file.unlink(missing_ok=True)
-            _remove_empty_parents(stale_file.parent, out)
-
-        changed = {
-            name: record
-            for name, record in self._records.items()
-            if previous.keys.get(name) != record.key or before.get(name) != record.outputs
-        }
-        self.manifest = previous.record(out, build, changed, removed)
+        try:
+            if touched:
+                # While files are swapped, the units being touched have no key and list every path
+                # they may leave behind: if this build dies now, the next one renders them again,
+                # rewrites their files and deletes what it no longer produces.
+                previous.mark_pending(
+                    out,
+                    {
+                        name: set(before.get(name, {})) | set(self._records[name].outputs if name in self._records else {})
+                        for name in touched
+                    },
+                )
+            self._swap()
+            self._committed = True
+            for path in stale:
+                try:
+                    stale_file = Path(self._folder.file(path))
+                except OutputRefused:
+                    continue  # a tampered manifest must not delete anything outside the folder
+                stale_file.unlink(missing_ok=True)
+                _remove_empty_parents(stale_file.parent, out)
+            changed = {
+                name: record
+                for name, record in self._records.items()
+                if previous.keys.get(name) != record.key or before.get(name) != record.outputs
+            }
+            self.manifest = previous.record(out, build, changed, removed)
+        except OSError as error:
+            raise output_error(error, error.filename or out) from None
+        except sqlite3.Error as error:
+            raise output_error(OSError(errno.EIO, str(error)), out / ".gkml-manifest.sqlite") from None
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )
+
+
+    def _swap(self) -> None:
+        for temporary, target, _ in self._temporaries:
+            self._folder.make_folder(os.path.dirname(target))
+            os.replace(temporary, target)
+        with contextlib.suppress(OSError):  # none staged, or swept by the next build
+            os.rmdir(self._staging)
 
 
 def _remove_empty_parents(folder: Path, out: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,7 +23,48 @@ from gkml_ssg.content.schema import write_schemas
 from gkml_ssg.render.parallel import default_workers
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Every command's failures end as a message in Chinese and an exit status, never a traceback:
+    the commands report what they expect themselves (invalid content, an unsafe or unwritable
+    output folder); a file the system refuses (OSError) is reported here with its name, status 1;
+    anything else is a fault of gkml's, reported as such, status 2 (GKML_DEBUG=1 shows the
+    traceback for a bug report)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except ContentInvalid as invalid:
+            for error in invalid.errors:
+                click.echo(error.format(), err=True)
+            click.echo(f"失败：发现 {len(invalid.errors)} 处错误。", err=True)
+            sys.exit(1)
+        except OutputRefused as refused:
+            click.echo(f"失败：{refused}", err=True)
+            sys.exit(1)
+        except OSError as error:
+            click.echo(f"失败：{system_error(error)}", err=True)
+            sys.exit(1)
+        except Exception as error:
+            if os.environ.get("GKML_DEBUG"):
+                raise
+            click.echo(
+                f"gkml 内部错误（{type(error).__name__}：{error}）。请把这条信息和所运行的命令报告给维护者；"
+                "设置环境变量 GKML_DEBUG=1 再运行可看到详细信息。",
+                err=True,
+            )
+            sys.exit(2)
+
+
+def system_error(error: OSError) -> str:
+    """An OSError as the user reads it: the file, what the system said, what to do."""
+    where = error.filename if error.filename is not None else "文件"
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    return f"无法访问 {where}（{reason}）：请检查这个文件或目录是否存在、可读写，磁盘是否已满，然后重新运行。"
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="gkml", message="gkml %(version)s")
 def main() -> None:
     """gkml：把政务公开目录（YAML）生成可检索的静态网站。"""
