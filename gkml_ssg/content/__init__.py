@@ -5,7 +5,8 @@ Output: `load.Content` (the `model` dataclasses, each row with the line and colu
 or `errors.ContentInvalid` carrying every error of the run with file, line, column, field and the
 fix, in Chinese. Also: the model's field declarations (`fields`: YAML key, description, whether a
 reader searches it), the JSON Schema made from them (`schema`), the decoded-file cache, the git
-history of the files, and the reading of legal citations.
+history of the files, the reading of legal citations, the characters no text may hold
+(`characters`) and the form of the site's address, 网址 or `--base-url` (`addresses`).
 
 Must not know: pages, URLs, templates, the output folder, the search index.
 """

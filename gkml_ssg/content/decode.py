@@ -17,6 +17,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from gkml_ssg.content.characters import HINT, describe, find_forbidden, replace_forbidden, suspect
 from gkml_ssg.content.errors import ContentError
 from gkml_ssg.content.fields import FieldInfo, yaml_fields
 from gkml_ssg.content.yamlnodes import Mapping, Node, Scalar, Sequence
@@ -102,13 +103,39 @@ class Decoder:
             return self._sequence(node, tp, field, info)
         if not isinstance(node, Scalar):
             return self._wrong_kind(node, field, Scalar)
-        if shape == "enum":
-            return self._enum(node, tp, field)
-        if shape == "int":
-            if not (node.plain and re.fullmatch(r"[0-9]+", node.value)):
-                return self.error(node, field, f"应为整数，实际为“{node.value}”", "请只写阿拉伯数字，如 37", code="wrong-type")
-            return int(node.value)
-        return self._text(node, field, info)
+        if suspect(node.value) and self._forbidden_character(node, field):
+            return INVALID
+        try:
+            if shape == "enum":
+                return self._enum(node, tp, field)
+            if shape == "int":
+                return self._int(node, field, info)
+            return self._text(node, field, info)
+        except ValueError:  # a value Python cannot take, whatever the reason: never a traceback
+            return self.error(node, field, f"取值“{_shortened(node.value)}”无法读取", code="bad-value")
+
+    def _forbidden_character(self, node: Scalar, field: str) -> bool:
+        """Whether the text holds a character no page may hold (see `characters`); if so, say which."""
+        found = find_forbidden(node.value)
+        if found is None:
+            return False
+        self.error(
+            node, replace_forbidden(field), f"第 {found[0] + 1} 个字符是不允许的字符 {describe(found[1])}", HINT,
+            code="control-character",
+        )
+        return True
+
+    def _int(self, node: Scalar, field: str, info: FieldInfo | None) -> Any:
+        digits = node.value
+        if not (node.plain and re.fullmatch(r"[0-9]+", digits)):
+            return self.error(node, field, f"应为整数，实际为“{_shortened(digits)}”", "请只写阿拉伯数字，如 37", code="wrong-type")
+        maximum = info.maximum if info is not None else None
+        # Compared by length first: Python refuses to read an integer of more than 4,300 digits.
+        if maximum is not None and (len(digits.lstrip("0")) > len(str(maximum)) or int(digits) > maximum):
+            return self.error(
+                node, field, f"数量“{_shortened(digits)}”超过上限 {maximum}", "请填写原表表头声明的数量", code="out-of-range"
+            )
+        return int(digits)
 
     def _wrong_kind(self, node: Node, field: str, expected: type) -> object:
         return self.error(
@@ -118,8 +145,16 @@ class Decoder:
 
     def _text(self, node: Scalar, field: str, info: FieldInfo | None) -> Any:
         value = node.value.strip()
-        if info is not None and info.pattern and not re.fullmatch(info.pattern, value):
-            return self.error(node, field, f"“{value}”的格式不对", info.pattern_hint, code="bad-format")
+        if info is None:
+            return value
+        if info.max_length is not None and len(value) > info.max_length:
+            return self.error(
+                node, field, f"长度为 {len(value)} 个字符，超过上限 {info.max_length} 个",
+                f"请缩短到 {info.max_length} 个字符以内；{info.pattern_hint}" if info.pattern_hint else None, code="too-long",
+            )
+        if info.pattern and not re.fullmatch(info.pattern, value):
+            message = (info.explain(value) if info.explain else None) or f"“{value}”的格式不对"
+            return self.error(node, field, message, info.pattern_hint, code="bad-format")
         return value
 
     def _enum(self, node: Scalar, tp: type[Enum], field: str) -> Any:
@@ -154,6 +189,9 @@ class Decoder:
         for key_node, value_node in node.entries:
             key = key_node.value
             sub = f"{field}.{key}" if field else key
+            if suspect(key) and self._forbidden_character(key_node, sub):
+                failed = True
+                continue
             if key not in by_key:
                 self._unknown_key(key_node, sub, plan.declared)
                 failed = True
@@ -184,6 +222,11 @@ class Decoder:
         close = difflib.get_close_matches(key_node.value, keys + list(by_name), n=1, cutoff=0.5)
         hint = f"是否为“{by_name.get(close[0], close[0])}”？" if close else f"可用的字段：{'、'.join(keys)}"
         self.error(key_node, field, f"未知字段“{key_node.value}”", hint, code="unknown-field")
+
+
+def _shortened(value: str, limit: int = 20) -> str:
+    """A value as an error message quotes it: a long one cut, with its length."""
+    return value if len(value) <= limit else f"{value[:limit]}…（共 {len(value)} 个字符）"
 
 
 def _has_value(node: Mapping, key: str) -> bool:

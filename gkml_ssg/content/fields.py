@@ -9,12 +9,17 @@ build's errors can never disagree, and a new field is searchable by being declar
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# A slug is one segment of a page's address and the name of its output folder, and an agency's
+# defaults to its file's name: 64 characters (as a DNS label's 63) is four times the longest real
+# slug (`huinong-yibao`), keeps `agencies/<slug>/items/<slug>/index.html` readable and short to
+# share, and far below the 255 bytes a file name may have.
+SLUG_MAX_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,10 @@ class FieldInfo:
     doc: str  # shown by editors while typing and in the README
     pattern: str | None = None  # a regular expression a text value must match
     pattern_hint: str | None = None  # what to write instead when the pattern does not match
+    # Why a value the pattern refuses is wrong, in Chinese (the pattern alone decides; None: “格式不对”)
+    explain: Callable[[str], str | None] | None = None
+    max_length: int | None = None  # of a text value, in characters
+    maximum: int | None = None  # of an integer value
     markdown: bool = False  # rendered as Markdown (raw HTML is never passed through)
     non_empty: bool = False  # a list that must have at least one entry
     # Part of the text a reader searches (the page that shows the row): every field a page shows

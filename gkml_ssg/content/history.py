@@ -12,9 +12,14 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Fields and records of `git log --format`: unit and record separators cannot occur in a subject.
-_FIELD, _RECORD = "\x1f", "\x1e"
-_FORMAT = f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
+from gkml_ssg.content.characters import replace_forbidden
+
+# With -z, git ends every path with NUL and writes them as they are (no quoting); a commit's
+# fields are NUL-separated too, and it starts with an empty field. Git's commands write no NUL
+# into a subject, name or path (one written by other means only mis-splits that commit, never
+# fails), while any other character may occur: the unit and record separators an earlier format
+# split on could be typed into a subject, and broke the build.
+_FORMAT = "--format=%x00%H%x00%aI%x00%an%x00%s"
 
 
 @dataclass(frozen=True)
@@ -80,19 +85,29 @@ def read_history(source: Path, head: str | None = None) -> SourceHistory:
         return NO_HISTORY
     # --relative: paths relative to the content folder; --no-merges: a merge repeats its parents'
     # changes and names no file of its own.
-    found = _git(source, "-c", "core.quotePath=false", "log", "--no-merges", "--relative", "--name-only", _FORMAT, head, "--", ".")
+    found = _git(source, "log", "-z", "--no-merges", "--relative", "--name-only", _FORMAT, head, "--", ".")
     if found is None:
         return NO_HISTORY
     return _parse(head, found)
 
 
 def _parse(head: str, text: str) -> SourceHistory:
+    """The commits of `git log -z` output: per commit an empty field, hash, date, author and
+    subject, then its paths (the first after a line feed); an empty field starts the next."""
     commits = []
-    for record in text.split(_RECORD)[1:]:
-        header, _, names = record.partition("\n")
-        commit_id, date, author, subject = header.split(_FIELD, 3)
-        paths = tuple(sorted({name for name in names.splitlines() if name}))
-        commits.append(Commit(commit_id, date, author, subject, paths))
+    fields = text.split("\0")
+    at = 0
+    while at + 5 <= len(fields) and fields[at] == "":
+        commit_id, date, author, subject = fields[at + 1 : at + 5]
+        at += 5
+        names: list[str] = []
+        while at < len(fields) and fields[at] != "":
+            names.append(fields[at].removeprefix("\n") if not names else fields[at])
+            at += 1
+        # Commit messages and names are not content an officer can correct in a file (the commit
+        # is history): characters no page may hold are replaced with U+FFFD, never refused.
+        paths = tuple(sorted({replace_forbidden(name) for name in names if name}))
+        commits.append(Commit(commit_id, date, replace_forbidden(author), replace_forbidden(subject), paths))
     by_path: dict[str, list[Commit]] = {}
     for commit in commits:
         for path in commit.paths:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from gkml_ssg.content.cache import ContentCache
+from gkml_ssg.content.characters import describe, find_forbidden, replace_forbidden
 from gkml_ssg.content.decode import INVALID, Decoder
 from gkml_ssg.content.errors import ContentError, ContentInvalid
+from gkml_ssg.content.fields import SLUG_MAX_LENGTH
 from gkml_ssg.content.model import Agency, SiteConfig
 from gkml_ssg.content.yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
 from gkml_ssg.keys import digest
@@ -94,6 +97,7 @@ def load_content(
             found[relative] = value
             if cache is not None:
                 cache.put(sources[relative], value)
+    errors += [_long_file_name(relative) for relative, agency in found.items() if agency.slug is None and _too_long(relative)]
     if errors:
         raise ContentInvalid(errors)
     assert config is not None
@@ -110,10 +114,15 @@ def scan_sources(source: Path, known: dict[str, SourceFile]) -> dict[str, Source
     if not source.is_dir():
         return None
     found: dict[str, SourceFile] = {}
+    relatives = [SITE_CONFIG_NAME, *_content_files(source, errors)]
+    if errors:
+        return None
     try:
-        for relative in [SITE_CONFIG_NAME, *_content_files(source, errors)]:
+        for relative in relatives:
             path = source / relative
             status = path.stat()
+            if not stat.S_ISREG(status.st_mode):
+                return None
             before = known.get(relative)
             if before is not None and before.mtime_ns >= 0 and (before.size, before.mtime_ns) == (status.st_size, status.st_mtime_ns):
                 found[relative] = before
@@ -121,30 +130,47 @@ def scan_sources(source: Path, known: dict[str, SourceFile]) -> dict[str, Source
                 found[relative] = SourceFile(digest(path.read_bytes()), status.st_size, status.st_mtime_ns)
     except OSError:
         return None
-    return None if errors else found
+    return found
 
 
 def _content_files(source: Path, errors: list[ContentError]) -> list[str]:
     """Every agency file under `source`, relative to it, refusing symlinks (they could pull in
-    files from anywhere). Directory entries carry their type, so this needs no call per file."""
+    files from anywhere), anything but files and folders (a named pipe would be waited on
+    forever), and names with control characters or bytes that are not UTF-8 (they would reach
+    the pages' addresses and the feed). Directory entries carry their type, so this needs no call
+    per file and opens nothing."""
     found: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            errors.append(
+                ContentError(prefix or ".", f"无法读取文件夹：{error.strerror}", hint="请检查文件夹的权限", code="unreadable-file")
+            )
+            return
         for entry in entries:
             relative = prefix + entry.name
             if entry.is_symlink():
                 errors.append(
                     ContentError(
-                        relative, "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接", code="symlink"
+                        replace_forbidden(relative), "内容目录中不允许符号链接", hint="请把文件本身放进 content/，而不是链接",
+                        code="symlink",
                     )
                 )
             elif entry.name.startswith("."):
                 continue
-            elif entry.is_dir():
+            elif not (entry.is_dir(follow_symlinks=False) or entry.is_file(follow_symlinks=False)):
+                if relative != SITE_CONFIG_NAME:  # reported when it is read
+                    errors.append(_not_regular(replace_forbidden(relative), _mode(entry)))
+            elif not (entry.is_dir(follow_symlinks=False) or entry.name.endswith(CONTENT_SUFFIXES)):
+                continue  # not content: never read
+            elif (bad := find_forbidden(entry.name)) is not None:
+                errors.append(_bad_name(replace_forbidden(relative), bad[1], entry.is_dir(follow_symlinks=False)))
+            elif entry.is_dir(follow_symlinks=False):
                 walk(entry.path, relative + "/")
-            elif entry.name.endswith(CONTENT_SUFFIXES) and relative != SITE_CONFIG_NAME:
+            elif relative != SITE_CONFIG_NAME:
                 found.append(relative)
 
     walk(str(source), "")
@@ -154,6 +180,10 @@ def _content_files(source: Path, errors: list[ContentError]) -> list[str]:
 def _read_file(source: Path, path: Path, errors: list[ContentError], sources: dict[str, str]) -> tuple[str, bytes] | None:
     relative = path.relative_to(source).as_posix()
     try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # never opened: a named pipe would wait forever
+            errors.append(_not_regular(relative, status.st_mode))
+            return None
         data = path.read_bytes()
     except FileNotFoundError:
         errors.append(ContentError(relative, "文件不存在", hint=f"请创建 {relative}", code="missing-file"))
@@ -193,3 +223,47 @@ def _decode_all(pending: list[tuple[str, bytes]], workers: int) -> list[tuple[ob
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         relatives, contents = zip(*pending, strict=True)
         return list(pool.map(_decode, relatives, contents, chunksize=16))
+
+
+def _too_long(relative: str) -> bool:
+    return len(Path(relative).stem) > SLUG_MAX_LENGTH
+
+
+def _long_file_name(relative: str) -> ContentError:
+    """An agency without 网址标识 takes its file's name as the slug: it is held to the same length."""
+    return ContentError(
+        relative,
+        f"文件名有 {len(Path(relative).stem)} 个字符，用作网址标识超过上限 {SLUG_MAX_LENGTH} 个",
+        hint=f"请把文件名缩短到 {SLUG_MAX_LENGTH} 个字符以内，或添加“网址标识: …”",
+        code="bad-file-name",
+    )
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISSOCK, "套接字"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+    (stat.S_ISDIR, "文件夹"),
+)
+
+
+def _not_regular(relative: str, mode: int) -> ContentError:
+    kind = next((name for test, name in _KINDS if test(mode)), "特殊文件")
+    return ContentError(
+        relative, f"不是普通文件，而是{kind}", hint="内容目录中只能有普通文件和文件夹：请删除它，或移到内容目录之外",
+        code="not-regular-file",
+    )
+
+
+def _bad_name(relative: str, char: str, folder: bool) -> ContentError:
+    name = "文件夹名" if folder else "文件名"
+    if 0xDC80 <= ord(char) <= 0xDCFF:  # how Python keeps a byte of a name that is not UTF-8
+        message = f"{name}不是 UTF-8 编码（含有字节 0x{ord(char) - 0xDC00:02X}）"
+    else:
+        message = f"{name}中有不允许的字符 {describe(char)}"
+    return ContentError(relative, message, hint="请给它改名，去掉其中的特殊字符", code="bad-file-name")
+
+
+def _mode(entry: os.DirEntry) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_mode
+    except OSError:
+        return 0  # gone since it was listed: still not a file to read

@@ -9,10 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from gkml_ssg.content.addresses import SITE_URL_HINT, SITE_URL_PATTERN, site_url_problem
 from gkml_ssg.content.errors import Origin
-from gkml_ssg.content.fields import SLUG_PATTERN, yaml_field
+from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, yaml_field
 
 SLUG_HINT = "只能使用小写英文字母、数字和连字符，例如 huinong-yibao"
+# Header counts: the largest real catalogue has 37 items; 10,000 rows would be a table of some 300
+# pages. `gkml check` compares the counts with the rows; this only stops absurd numbers.
+COUNT_MAXIMUM = 10_000
 
 
 class ChannelKind(str, Enum):
@@ -73,7 +77,7 @@ class Item:
         "网址标识",
         "固定该事项页面的网址（小写字母、数字、连字符）；省略时按事项在本机构中的顺序编号。",
         default=None,
-        pattern=SLUG_PATTERN,
+        pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
         pattern_hint=SLUG_HINT, searchable=False,
     )
     content: str | None = yaml_field("公开内容", "公开内容（要素）。支持 Markdown，不支持 HTML。", default=None, markdown=True)
@@ -111,7 +115,8 @@ class OnRequestEntry:
     title: str = yaml_field("二级事项", "事项名称（二级事项）。", searchable=False)  # the page's title
     number: str | None = yaml_field("序号", "原表中的序号。", default=None, searchable=False)
     slug: str | None = yaml_field(
-        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT, searchable=False
+        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
+        pattern_hint=SLUG_HINT, searchable=False,
     )
     category: str | None = yaml_field("一级事项", "一级事项。", default=None)
     content: str | None = yaml_field("不予主动公开的内容", "不予主动公开的内容。", default=None, markdown=True)
@@ -130,7 +135,8 @@ class NegativeEntry:
     title: str = yaml_field("公开事项", "事项名称。", searchable=False)  # the page's title
     number: str | None = yaml_field("序号", "原表中的序号。", default=None, searchable=False)
     slug: str | None = yaml_field(
-        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT, searchable=False
+        "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
+        pattern_hint=SLUG_HINT, searchable=False,
     )
     kind: str | None = yaml_field("事项类别", "事项类别，如“行政检查类”。", default=None)
     content: str | None = yaml_field("内容", "不予公开的内容。", default=None, markdown=True)
@@ -178,9 +184,9 @@ class FormInfo:
 class DeclaredCounts:
     """Counts a catalogue declares in its header; `gkml check` compares them with the rows."""
 
-    proactive_categories: int | None = yaml_field("主动公开一级事项", "表头声明的主动公开一级事项数。", default=None)
-    proactive_items: int | None = yaml_field("主动公开二级事项", "表头声明的主动公开二级事项数。", default=None)
-    on_request_items: int | None = yaml_field("依申请公开二级事项", "表头声明的依申请公开二级事项数。", default=None)
+    proactive_categories: int | None = yaml_field("主动公开一级事项", "表头声明的主动公开一级事项数。", default=None, maximum=COUNT_MAXIMUM)
+    proactive_items: int | None = yaml_field("主动公开二级事项", "表头声明的主动公开二级事项数。", default=None, maximum=COUNT_MAXIMUM)
+    on_request_items: int | None = yaml_field("依申请公开二级事项", "表头声明的依申请公开二级事项数。", default=None, maximum=COUNT_MAXIMUM)
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,7 @@ class Agency:
         "网址标识",
         "机构页面网址中的标识（小写字母、数字、连字符）；省略时使用文件名。",
         default=None,
-        pattern=SLUG_PATTERN,
+        pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
         pattern_hint=SLUG_HINT, searchable=False,
     )
     catalogue_title: str | None = yaml_field("目录名称", "目录在原文中的标题。", default=None)
@@ -229,8 +235,9 @@ class SiteConfig:
     base_url: str = yaml_field(
         "网址",
         "网站发布的完整地址，如“https://www.example.gov.cn/gkml/”；站点地图使用它，链接使用其中的路径。",
-        pattern=r"^https?://[^/\s]+(/[^\s]*)?$",
-        pattern_hint="请写完整地址，以 http:// 或 https:// 开头",
+        pattern=SITE_URL_PATTERN,
+        pattern_hint=SITE_URL_HINT,
+        explain=site_url_problem,
     )
     description: str | None = yaml_field("网站简介", "首页上的简介。", default=None, markdown=True)
     sponsor: str | None = yaml_field("主办单位", "页脚：主办单位。", default=None)

@@ -39,9 +39,11 @@ def _type_schema(tp: Any, info: FieldInfo | None, defs: dict[str, Any]) -> dict[
     if isinstance(tp, type) and issubclass(tp, Enum):
         return {"enum": [member.value for member in tp]}
     if tp is int:
-        return {"type": "integer", "minimum": 0}
+        limit = {"maximum": info.maximum} if info is not None and info.maximum is not None else {}
+        return {"type": "integer", "minimum": 0, **limit}
     if info is not None and info.pattern:
-        return {"type": "string", "pattern": info.pattern}
+        length = {"maxLength": info.max_length} if info.max_length is not None else {}
+        return {"type": "string", "pattern": info.pattern, **length}
     # The loader reads any scalar as text for a text field, so `序号: 1` is fine.
     return {"type": ["string", "number"]}
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from gkml_ssg.content.characters import HINT, describe, find_forbidden
 from gkml_ssg.content.errors import ContentError, Origin
 
 _Loader: type[yaml.CSafeLoader | yaml.SafeLoader]
@@ -65,6 +66,15 @@ def _origin(mark) -> Origin:
 
 def parse(text: str) -> Node:
     """Return the single document of `text` as a node tree, or raise YamlRefused."""
+    # Written as they are, these would stop the parser with an English message and no line; the
+    # decoder finds those written as escapes ("\x01") in the values.
+    if (found := find_forbidden(text)) is not None:
+        at, char = found
+        line_start = text.rfind("\n", 0, at) + 1
+        raise YamlRefused(
+            f"文件中有不允许的字符 {describe(char)}", Origin(text.count("\n", 0, at) + 1, at - line_start + 1), HINT,
+            code="control-character",
+        )
     stack: list[Sequence | Mapping] = []
     pending_key: list[Scalar | None] = []
     root: Node | None = None

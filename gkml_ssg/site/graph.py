@@ -27,9 +27,10 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from gkml_ssg.content.addresses import check_site_address
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import NO_HISTORY, Commit, SourceHistory
-from gkml_ssg.content.load import Content
+from gkml_ssg.content.load import SITE_CONFIG_NAME, Content
 from gkml_ssg.content.model import SiteConfig
 from gkml_ssg.site.kinds import KINDS, PageKind
 from gkml_ssg.site.nodes import AgencyNode, EntryNode, agency_nodes, summarise
@@ -175,7 +176,10 @@ def normalise_base_path(value: str) -> str:
 
 
 def site_address(config: SiteConfig, base_url: str | None) -> tuple[str, str]:
-    """The site's origin and base path: the configured 网址, or `base_url` (a path or a full URL)."""
+    """The site's origin and base path: the configured 网址, or `base_url` (a path or a full URL).
+    Raises ContentInvalid, in Chinese, when either is not an address a browser reads as written
+    (a backslash, user information, an encoded separator, …: see `content.addresses`)."""
+    check_site_address(config.base_url, base_url, SITE_CONFIG_NAME)
     configured = urlsplit(config.base_url)
     origin = f"{configured.scheme}://{configured.netloc}"
     if base_url and "://" in base_url:
