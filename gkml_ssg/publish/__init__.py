@@ -1,8 +1,9 @@
-"""gkml publish, verify and --archive: a finished build → releases on a web host.
+"""gkml publish, verify [--repair] and --archive: a finished build → releases on a web host.
 
-Input: an output folder whose last build finished (`build.state.build_finished`). Output: an
-immutable release folder with SHA256SUMS switched live by an atomic symlink, a verification of a
-live release, or a reproducible archive.
+Input: an output folder whose last build finished (`build.state.build_finished`). Output: release
+folders with SHA256SUMS, each its own copy of the site, switched live by an atomic symlink; the
+live history that rollbacks and pruning follow; a verification of a live release, and its repair
+from the output folder; a reproducible archive.
 
 Must not know: the content, the page graph, templates.
 """
