@@ -51,9 +51,12 @@ class BuildReport:
 def build(
     options: BuildOptions, progress: Progress = NoProgress(), on_current: Callable[[float], None] | None = None
 ) -> BuildReport:
-    """Run every stage that has something to do. Raises ContentInvalid or OutputRefused before
-    anything is written. When an edit is published through the edit bundle first, `on_current` is
-    called with the seconds it took, before the shards are re-indexed."""
+    """Run every stage that has something to do, holding the output folder's lock throughout.
+    Raises ContentInvalid before anything is written; OutputRefused when the output folder is
+    unsafe, held by another build, or cannot be written (what was swapped in by then is marked
+    pending, and the next build finishes the job). When an edit is published through the edit
+    bundle first, `on_current` is called with the seconds it took, before the shards are
+    re-indexed."""
     check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
     if options.production:
         require_publishable(options.source)
