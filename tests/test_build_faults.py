@@ -73,7 +73,7 @@ def test_a_write_that_fails_leaves_the_site_whole_and_no_folder_behind(project, 
     monkeypatch.setattr(write_module, "open", failing_open, raising=False)
     status, output = run_cli(capsys, "build", "--source", str(project.content), "--out", str(project.out), "--no-index")
     assert status == 1 and "Traceback" not in output
-    assert f"构建失败：无法写入 {project.out / STAGING_NAME}/0（{os.strerror(number)}）：{hint}" in output
+    assert f"构建失败：无法写入 {project.out / STAGING_NAME}/0（{os.strerror(number)}）：{hint}。输出目录中的网站没有改动。" in output
     assert tree_bytes(project.out) == before
     assert folders(project.out) == folders_before
 
@@ -93,7 +93,7 @@ def test_a_swap_that_fails_is_finished_by_the_next_build(project, capsys, monkey
     status, output = run_cli(capsys, "build", "--source", str(project.content), "--out", str(project.out), "--no-index")
     monkeypatch.undo()
     assert status == 1 and "Traceback" not in output
-    assert "文件系统是只读的" in output and "下次构建会补全" in output
+    assert "文件系统是只读的" in output and "已换入的文件已记为未完成，下次构建会把网站补全。" in output
     status, output = run_cli(capsys, "build", "--source", str(project.content), "--out", str(project.out), "--no-index")
     assert status == 0, output
     fresh = project.root / "fresh"

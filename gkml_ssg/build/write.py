@@ -42,11 +42,13 @@ _HINTS = {
 }
 
 
-def output_error(error: OSError, path: str | Path) -> OutputRefused:
-    """An OSError met while writing `path`, as a message for the user."""
+def output_error(error: OSError, path: str | Path, swapping: bool = False) -> OutputRefused:
+    """An OSError met while writing `path`, as a message for the user; `swapping`: some files may
+    already be swapped in (they are marked pending in the manifest)."""
     reason = os.strerror(error.errno) if error.errno else str(error)
     hint = _HINTS.get(error.errno or 0, "请检查输出目录后重新构建")
-    return OutputRefused(f"无法写入 {path}（{reason}）：{hint}。已发布的网站没有被改成半新半旧：下次构建会补全。")
+    state = "已换入的文件已记为未完成，下次构建会把网站补全。" if swapping else "输出目录中的网站没有改动。"
+    return OutputRefused(f"无法写入 {path}（{reason}）：{hint}。{state}")
 
 
 def sweep_temporaries(out: Path, legacy: bool = False) -> None:
@@ -243,9 +245,9 @@ class WriteTransaction:
             }
             self.manifest = previous.record(out, build, changed, removed)
         except OSError as error:
-            raise output_error(error, error.filename or out) from None
+            raise output_error(error, error.filename or out, swapping=True) from None
         except sqlite3.Error as error:
-            raise output_error(OSError(errno.EIO, str(error)), out / ".gkml-manifest.sqlite") from None
+            raise output_error(OSError(errno.EIO, str(error)), out / ".gkml-manifest.sqlite", swapping=True) from None
         return WriteReport(
             written=len(rewritten), unchanged=len(self._produced_by) - len(rewritten), deleted=len(stale)
         )
