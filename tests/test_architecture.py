@@ -11,9 +11,10 @@ from conftest import REPO
 
 PACKAGE = REPO / "gkml_ssg"
 # Each layer may import the layers below it, never its own rank's other packages or those above.
-LAYERS = {
+LAYERS: dict[str, float] = {
     "keys": 0,
     "content": 1,
+    "tables": 1.5,
     "site": 2,
     "render": 3,
     "search": 3,
