@@ -144,3 +144,15 @@ def test_an_unexpected_fault_is_reported_as_gkml_s_without_a_traceback(project, 
     monkeypatch.setenv("GKML_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["build", "--source", str(project.content), "--out", str(project.out), "--no-index"])
+
+
+def test_any_other_system_error_names_its_file_and_what_to_do(project, capsys, monkeypatch):
+    project.write("a/x.yml", AGENCY_YML)
+
+    def refused(*args, **kwargs):
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES), "/srv/gkml/模板")
+
+    monkeypatch.setattr("gkml_ssg.cli.main.build", refused)
+    status, output = run_cli(capsys, "build", "--source", str(project.content), "--out", str(project.out), "--no-index")
+    assert status == 1 and "Traceback" not in output
+    assert "失败：/srv/gkml/模板：没有权限（EACCES）。请检查它和上级目录的所有者与权限，或换有权限的用户运行。" in output

@@ -20,6 +20,7 @@ from gkml_ssg.cli.release import (
 )
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.schema import write_schemas
+from gkml_ssg.publish.failures import os_failure
 from gkml_ssg.render.parallel import default_workers
 
 
@@ -44,7 +45,7 @@ class _Commands(click.Group):
             click.echo(f"失败：{refused}", err=True)
             sys.exit(1)
         except OSError as error:
-            click.echo(f"失败：{system_error(error)}", err=True)
+            click.echo(f"失败：{os_failure(error)}", err=True)
             sys.exit(1)
         except Exception as error:
             if os.environ.get("GKML_DEBUG"):
@@ -55,13 +56,6 @@ class _Commands(click.Group):
                 err=True,
             )
             sys.exit(2)
-
-
-def system_error(error: OSError) -> str:
-    """An OSError as the user reads it: the file, what the system said, what to do."""
-    where = error.filename if error.filename is not None else "文件"
-    reason = os.strerror(error.errno) if error.errno else str(error)
-    return f"无法访问 {where}（{reason}）：请检查这个文件或目录是否存在、可读写，磁盘是否已满，然后重新运行。"
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
