@@ -11,7 +11,7 @@ import click
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.progress import terminal_progress
-from gkml_ssg.build.write import OutputRefused
+from gkml_ssg.cli.failures import REFUSALS, fail, reported
 from gkml_ssg.cli.release import (
     check_archive_option,
     publish_command,
@@ -20,7 +20,6 @@ from gkml_ssg.cli.release import (
 )
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.schema import write_schemas
-from gkml_ssg.publish.failures import os_failure
 from gkml_ssg.render.parallel import default_workers
 
 
@@ -36,17 +35,8 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
-        except ContentInvalid as invalid:
-            for error in invalid.errors:
-                click.echo(error.format(), err=True)
-            click.echo(f"失败：发现 {len(invalid.errors)} 处错误。", err=True)
-            sys.exit(1)
-        except OutputRefused as refused:
-            click.echo(f"失败：{refused}", err=True)
-            sys.exit(1)
-        except OSError as error:
-            click.echo(f"失败：{os_failure(error)}", err=True)
-            sys.exit(1)
+        except (ContentInvalid, *REFUSALS, OSError) as error:
+            fail("失败", error)
         except Exception as error:
             if os.environ.get("GKML_DEBUG"):
                 raise
@@ -86,20 +76,12 @@ def build_command(
 
     内容有错时列出全部错误（文件、行、列、字段），以状态 1 退出，输出目录保持原样。
     """
-    try:
+    with reported("构建失败", out, unchanged=out):
         options = BuildOptions(
             source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
             cache=None if no_cache else cache, production=production,
         )
         report = build(options, terminal_progress(), on_current=_announce_current)
-    except ContentInvalid as invalid:
-        for error in invalid.errors:
-            click.echo(error.format(), err=True)
-        click.echo(f"构建失败：发现 {len(invalid.errors)} 处错误，{out} 未改动。", err=True)
-        sys.exit(1)
-    except OutputRefused as refused:
-        click.echo(f"构建失败：{refused}", err=True)
-        sys.exit(1)
     click.echo(report.summary())
     if archive is not None:
         write_site_archive(out, archive)

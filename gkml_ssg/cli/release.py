@@ -12,14 +12,11 @@ import click
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.progress import terminal_progress
-from gkml_ssg.build.write import OutputRefused
-from gkml_ssg.content.errors import ContentInvalid
-from gkml_ssg.publish.failures import os_failure
+from gkml_ssg.cli.failures import reported
 from gkml_ssg.publish.files import SUMS_NAME, SiteRefused, verify_folder
 from gkml_ssg.publish.releases import (
     DEFAULT_KEEP,
     PublishFolder,
-    PublishRefused,
     live_folder,
     sums_digest_prefix,
 )
@@ -43,14 +40,8 @@ def write_site_archive(out: Path, archive: Path) -> None:
     """After `gkml build`: pack the site into `archive`, or say why not and exit with status 1."""
     from gkml_ssg.publish.archive import write_archive
 
-    try:
+    with reported("归档失败", archive):
         count = write_archive(out, archive)
-    except SiteRefused as refused:
-        click.echo(f"归档失败：{refused}", err=True)
-        sys.exit(1)
-    except OSError as error:
-        click.echo(f"归档失败：{os_failure(error, archive)}", err=True)
-        sys.exit(1)
     click.echo(f"已写入归档 {archive}：{count} 个文件和 {SUMS_NAME}")
 
 
@@ -75,7 +66,7 @@ def publish_command(
     各版本各有一份文件，互不影响，也不影响输出目录。Web 服务器应提供 DEST/current/（见 deploy/nginx/gkml.conf）。
     """
     folder = PublishFolder(dest)
-    try:
+    with reported("回滚失败" if rollback else "发布失败", dest, unchanged=dest):
         if rollback:
             click.echo(folder.rollback().summary())
             return
@@ -85,17 +76,6 @@ def publish_command(
             )
             click.echo(build(options, terminal_progress()).summary())
         report = folder.publish(out, keep)
-    except ContentInvalid as invalid:
-        for error in invalid.errors:
-            click.echo(error.format(), err=True)
-        click.echo(f"发布失败：发现 {len(invalid.errors)} 处错误，{dest} 未改动。", err=True)
-        sys.exit(1)
-    except (OutputRefused, SiteRefused, PublishRefused) as refused:
-        click.echo(f"{'回滚' if rollback else '发布'}失败：{refused}", err=True)
-        sys.exit(1)
-    except OSError as error:
-        click.echo(f"{'回滚' if rollback else '发布'}失败：{os_failure(error, dest)}", err=True)
-        sys.exit(1)
     click.echo(report.summary())
     for release in report.removed:
         click.echo(f"已删除旧版本 {release}")
@@ -120,15 +100,9 @@ def verify_command(dest: Path, repair: bool, out: Path) -> None:
     if repair:
         _repair(dest, out)
         return
-    try:
+    with reported("无法校验", dest):
         folder = live_folder(dest)
         verification = verify_folder(folder, sums_digest_prefix(folder))
-    except SiteRefused as refused:
-        click.echo(f"无法校验：{refused}", err=True)
-        sys.exit(1)
-    except OSError as error:
-        click.echo(f"无法校验：{os_failure(error, dest)}", err=True)
-        sys.exit(1)
     for problem in verification.problems:
         click.echo(problem.format())
     click.echo(verification.summary())
@@ -138,14 +112,8 @@ def verify_command(dest: Path, repair: bool, out: Path) -> None:
 
 
 def _repair(dest: Path, out: Path) -> None:
-    try:
+    with reported("修复失败", dest):
         report = repair(PublishFolder(dest), out)
-    except (OutputRefused, SiteRefused, PublishRefused) as refused:
-        click.echo(f"修复失败：{refused}", err=True)
-        sys.exit(1)
-    except OSError as error:
-        click.echo(f"修复失败：{os_failure(error, dest)}", err=True)
-        sys.exit(1)
     for problem in report.problems:
         click.echo(problem.format())
     click.echo(report.summary())
