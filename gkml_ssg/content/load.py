@@ -201,6 +201,13 @@ def _decode_file(relative: str, data: bytes, cls: type, errors: list[ContentErro
     return value
 
 
+def decode_agency(relative: str, data: bytes) -> tuple[Agency | None, list[ContentError]]:
+    """One agency file's bytes checked as `load_content` checks them: the agency (None when the
+    file has errors) and its errors, each naming `relative`."""
+    value, errors = _decode(relative, data, Agency)
+    return (value if isinstance(value, Agency) else None), errors
+
+
 def _decode(relative: str, data: bytes, cls: type = Agency) -> tuple[object | None, list[ContentError]]:
     """Parse and check one file: its value (None when it has errors) and its errors."""
     try:
