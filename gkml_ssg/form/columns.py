@@ -40,6 +40,7 @@ class Column(str, Enum):
     RESULT = "结果"
     LEVEL = "公开层级"
     SECTION = "网站所属栏目"
+    SLUG = "网址标识"
     REMARKS = "备注"
     WITHHELD_CONTENT = "不予主动公开的内容"
     WITHHELD_GROUNDS = "不予主动公开的依据"
@@ -91,6 +92,7 @@ _WORDS: dict[Column, tuple[str, ...]] = {
     Column.RESULT: ("结果", "结果公开"),
     Column.LEVEL: ("公开层级", "层级"),
     Column.SECTION: ("网站所属栏目", "所属栏目", "网站栏目", "发布栏目", "公开栏目"),
+    Column.SLUG: ("网址标识",),
     Column.REMARKS: ("备注", "说明"),
     Column.WITHHELD_CONTENT: ("不予主动公开的内容", "不予主动公开内容"),
     Column.WITHHELD_GROUNDS: ("不予主动公开的依据", "不予主动公开依据"),

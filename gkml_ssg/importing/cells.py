@@ -1,0 +1,141 @@
+"""A body row's cells → the model's values, with every judgement written down.
+
+Each value is the cell's text with Word's gaps closed (`form.text`); nothing else is changed.
+Where a cell cannot be taken as it stands (a lone √ in a text column, both boxes of a pair
+ticked, a channel none of the 13 names), `RowJudge.judge` writes the judgement into the row's
+备注 and the report, and the value stays absent rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TypeVar
+
+from gkml_ssg.content.model import Audience, Channel, Mode
+from gkml_ssg.form.channels import channel_of, read_channels
+from gkml_ssg.form.citations import basis_remark, split_citations
+from gkml_ssg.form.columns import FIVE_TYPE_NAMES, Column
+from gkml_ssg.form.text import close_gaps
+from gkml_ssg.importing.report import Report
+from gkml_ssg.importing.rows import Row
+from gkml_ssg.tables.grid import Cell
+
+ONLY_TICKS = re.compile(r"^[√☑☐\s]+$")
+E = TypeVar("E", bound=Enum)
+
+
+@dataclass
+class RowJudge:
+    """The judgements made on one row: report lines, and the sentences for its 备注."""
+
+    report: Report
+    remarks: list[str] = field(default_factory=list)
+
+    def judge(self, where: str, finding: str, done: str) -> None:
+        self.report.note(where, finding, done)
+        self.remarks.append(f"原表此行{finding}，{done}。")
+
+    def remark(self, sentence: str) -> None:
+        self.remarks.append(sentence)
+
+    def remarks_with(self, written: str | None) -> str | None:
+        """The row's own 备注 followed by the judgements."""
+        parts = [written] if written else []
+        parts += self.remarks
+        if not parts:
+            return None
+        return "".join(part if part.endswith(("。", "！", "？", "）", ")")) else part + "。" for part in parts[:-1]) + parts[-1]
+
+
+def text(row: Row, column: Column, judge: RowJudge) -> str | None:
+    """The column's text, or None when empty or only a tick (judged: a √ is not a value)."""
+    cell = row.cell(column)
+    if cell is None:
+        return None
+    value = close_gaps(cell.text)
+    if not value:
+        return None
+    if ONLY_TICKS.match(value):
+        judge.judge(cell.where, f"“{column.value}”栏只有“{value}”", f"未作为{column.value}录入")
+        return None
+    return value
+
+
+def citations(row: Row, column: Column, label: str, judge: RowJudge) -> tuple[str, ...]:
+    value = text(row, column, judge)
+    if value is None:
+        return ()
+    split = split_citations(value)
+    if (remark := basis_remark(label, split)) is not None:
+        judge.remark(remark)
+    return split.entries
+
+
+def is_ticked(cell: Cell, judge: RowJudge, column: str) -> bool:
+    value = close_gaps(cell.text)
+    if not value or value == "☐":
+        return False
+    if "√" in value or "☑" in value:
+        if value.strip("√☑ ") and not ONLY_TICKS.match(value):
+            judge.judge(cell.where, f"“{column}”栏写有“{value}”", "按打了√录入，其余文字未录入")
+        return True
+    judge.judge(cell.where, f"“{column}”栏写有“{value}”而不是√", "不作为勾选")
+    return False
+
+
+def pick(row: Row, judge: RowJudge, pairs: dict[Column, E], text_column: Column, kind: type[E]) -> E | None:
+    """One choice of a pair of tick columns (全社会/特定群体, 主动/依申请), or of its text column."""
+    ticked = [value for column, value in pairs.items() if (cell := row.cell(column)) is not None and is_ticked(cell, judge, column.value)]
+    written = text(row, text_column, judge)
+    if written is not None:
+        boxes = [part[1:].strip() for part in re.split(r"(?=[☑☐])", written) if part.startswith("☑")]
+        for word in boxes or [written]:
+            value = _enum_of(kind, word)
+            if value is None:
+                judge.judge(row.cell(text_column).where, f"“{text_column.value}”栏写有“{written}”", f"不是“{'”或“'.join(v.value for v in kind)}”，未录入")  # type: ignore[union-attr]
+            elif value not in ticked:
+                ticked.append(value)
+    if len(ticked) > 1:
+        where = next(cell.where for column in pairs if (cell := row.cell(column)) is not None) if any(row.cell(c) for c in pairs) else ""
+        judge.judge(where, f"“{text_column.value}”勾选了{'、'.join(value.value for value in ticked)}", f"无法只选其一，未录入{text_column.value}")
+        return None
+    return ticked[0] if ticked else None
+
+
+def _enum_of(kind: type[E], word: str) -> E | None:
+    word = word.strip().removesuffix("公开")
+    return next((value for value in kind if value.value == word), None)
+
+
+def audience(row: Row, judge: RowJudge) -> Audience | None:
+    return pick(row, judge, {Column.PUBLIC: Audience.PUBLIC, Column.GROUP: Audience.SPECIFIC_GROUP}, Column.AUDIENCE, Audience)
+
+
+def mode(row: Row, judge: RowJudge) -> Mode | None:
+    return pick(row, judge, {Column.PROACTIVE: Mode.PROACTIVE, Column.ON_REQUEST: Mode.ON_REQUEST}, Column.MODE, Mode)
+
+
+def channels(row: Row, judge: RowJudge) -> tuple[Channel, ...]:
+    found: list[Channel] = []
+    cell = row.cell(Column.CHANNELS)
+    if cell is not None and (value := text(row, Column.CHANNELS, judge)) is not None:
+        reading = read_channels(value)
+        found += reading.channels
+        for name in reading.unmatched:
+            judge.judge(cell.where, f"公开渠道“{name}”不是13种标准渠道之一", "按“其他”录入，名称照录")
+        for stray in reading.unreadable:
+            judge.judge(cell.where, f"公开渠道栏的“{stray}”前没有复选框", "未作为渠道录入")
+    for head, tick in row.all(Column.CHANNEL_TICK):
+        if head.channel is not None and is_ticked(tick, judge, head.header):
+            named = channel_of(head.header)
+            found.append(named if named is not None else Channel(head.channel))
+    return tuple(found)
+
+
+def five_types(row: Row, judge: RowJudge) -> tuple[str, ...]:
+    """The 五公开 types a row ticks (or writes in its text column)."""
+    ticked = [name for column, name in FIVE_TYPE_NAMES.items() if (cell := row.cell(column)) is not None and is_ticked(cell, judge, name)]
+    written = text(row, Column.FIVE_TYPES, judge)
+    return tuple(ticked) + ((written,) if written else ())
