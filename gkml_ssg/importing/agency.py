@@ -46,7 +46,8 @@ def import_file(path: Path | str, options: ImportOptions) -> Imported:
     layout = lay_out(document, mapping, report)
     main = [placed for placed in layout.tables if placed.kind is TableKind.MAIN]
     if not main:
-        raise ImportFailed(f"{path}：没有找到主动公开目录表格（表头应有“二级事项”“公开内容”“公开依据”等列）")
+        found = "".join(f"\n  {note}" for note in report.notes)
+        raise ImportFailed(f"{path}：没有找到主动公开目录表格（表头应有“二级事项”“公开内容”“公开依据”等列）{found}")
     parts, labels = _read_lines(layout)
     categories = catalogue([row for placed in main for row in placed.rows], report)
     if not categories:

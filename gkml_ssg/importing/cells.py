@@ -55,12 +55,19 @@ def text(row: Row, column: Column, judge: RowJudge) -> str | None:
     if cell is None:
         return None
     value = close_gaps(cell.text)
+    formula_read(cell, judge)
     if not value:
         return None
     if ONLY_TICKS.match(value):
         judge.judge(cell.where, f"“{column.value}”栏只有“{value}”", f"未作为{column.value}录入")
         return None
     return value
+
+
+def formula_read(cell: Cell, judge: RowJudge) -> None:
+    """A spreadsheet formula is never imported: its cached value is, and the report says so."""
+    if cell.formula is not None and not cell.is_covered:
+        judge.report.note(cell.where, f"是公式“{cell.formula}”", f"导入的是文件中保存的计算结果“{close_gaps(cell.text)}”")
 
 
 def citations(row: Row, column: Column, label: str, judge: RowJudge) -> tuple[str, ...]:
@@ -75,6 +82,7 @@ def citations(row: Row, column: Column, label: str, judge: RowJudge) -> tuple[st
 
 def is_ticked(cell: Cell, judge: RowJudge, column: str) -> bool:
     value = close_gaps(cell.text)
+    formula_read(cell, judge)
     if not value or value == "☐":
         return False
     if "√" in value or "☑" in value:
