@@ -92,6 +92,7 @@ REQUIREMENTS: dict[str, tuple[str, Callable[[], bool]]] = {
     "node": ("Node.js (node)", lambda: shutil.which("node") is not None),
     "nginx": (f"nginx ({NGINX})", NGINX.exists),
     "java": ("Java (java)", lambda: shutil.which("java") is not None),
+    "libreoffice": ("LibreOffice (soffice)", lambda: shutil.which("soffice") is not None),
 }
 
 

