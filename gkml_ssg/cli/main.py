@@ -18,7 +18,7 @@ from gkml_ssg.cli.release import (
     verify_command,
     write_site_archive,
 )
-from gkml_ssg.cli.tables import import_command
+from gkml_ssg.cli.tables import export_command, import_command
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.schema import write_schemas
 from gkml_ssg.render.parallel import default_workers
@@ -144,4 +144,5 @@ def schema_command(out_dir: Path) -> None:
 
 main.add_command(publish_command)
 main.add_command(import_command)
+main.add_command(export_command)
 main.add_command(verify_command)

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import click
 
+from gkml_ssg.content.load import decode_agency
 from gkml_ssg.importing.agency import ImportFailed, ImportOptions, import_file
 
 SCHEMA = Path("schema") / "agency.schema.json"
@@ -94,3 +95,37 @@ def _write(path: Path, data: bytes) -> None:
 def _refuse(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
+
+
+@click.command("export")
+@click.argument("agency_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "form", type=click.Choice(["xlsx", "docx"]), default="xlsx", show_default=True,
+              help="xlsx：Excel 工作簿（附件和说明各占一个工作表）；docx：Word 文档。")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="写入的文件；默认为当前目录下与机构文件同名的 .xlsx 或 .docx。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+def export_command(agency_file: Path, form: str, out: Path | None, force: bool) -> None:
+    """把一个机构 YAML 文件导出为政务公开目录表格（Excel 或 Word），供科室继续在 Office 中填写；
+    用 gkml import 导入导出的文件，得到相同的内容。"""
+    from gkml_ssg.export.office import export_agency  # imported here: openpyxl and python-docx load only for this command
+
+    out = out if out is not None else Path(f"{agency_file.stem}.{form}")
+    if out.suffix.lower() != f".{form}":
+        raise click.UsageError(f"--out 的扩展名应是 .{form}：{out}")
+    if out.exists() and not force:
+        _refuse(f"{out} 已存在，未改动；确认要覆盖时加 --force")
+    try:
+        data = agency_file.read_bytes()
+    except OSError as error:
+        _refuse(f"导出失败：无法读取 {agency_file}（{error.strerror or error}）")
+    agency, errors = decode_agency(agency_file.name, data)
+    if agency is None:
+        for problem in errors:
+            click.echo(problem.format(), err=True)
+        _refuse(f"导出失败：{agency_file} 有 {len(errors)} 处错误，未导出")
+    try:
+        exported = export_agency(agency, form)
+    except ValueError as error:
+        _refuse(f"导出失败：{error}")
+    _write(out, exported)
+    click.echo(f"已写入 {out}")

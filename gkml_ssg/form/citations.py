@@ -30,6 +30,7 @@ _LEADING = re.compile(rf"^(?:{_JOINER}|{_OPENER})+")
 _TRAILING = re.compile(r"[、，,；;。\s]+$")
 _STARTS_WITH_JOINER = re.compile(rf"^\s*{_JOINER}")
 # Separators strong enough to end a text that cites nothing.
+_NEXT_LINE = re.compile(rf"\n\s*(?:《|{_NUMBER})")
 _STRONG = re.compile(rf"[；;。\n]+\s*(?:{_NUMBER})?|(?:^|\s){_NUMBER}")
 
 
@@ -42,12 +43,14 @@ class Citations:
 
 
 def split_citations(text: str) -> Citations:
-    text = close_gaps(text)
+    # A line break between citations is the officer's (one document per line); one inside a
+    # document's title or number is the column's wrap, closed with the entry's other gaps.
+    text = close_gaps(text, lines=True)
     if not text:
         return Citations((), None)
     spans = _citation_spans(text)
     pieces = _pieces(text, spans) if spans else _STRONG.split(text)
-    entries = tuple(entry for piece in pieces if (entry := _trim(piece)))
+    entries = tuple(entry for piece in pieces if (entry := close_gaps(_trim(piece))))
     complete = re.sub(r"\s+", "", "".join(entries)) == re.sub(r"\s+", "", text)
     return Citations(entries, None if complete else text)
 
@@ -66,8 +69,12 @@ def _citation_spans(text: str) -> list[tuple[int, int]]:
     while (start := text.find("《", index)) != -1:
         end = _closing(text, start)
         if end is None:
-            last = text.rfind("》", start)
-            end = last + 1 if last != -1 else len(text)
+            # An unclosed title (《A《B》) runs to its last 》, but not past a line that opens the
+            # next document.
+            following = _NEXT_LINE.search(text, start + 1)
+            limit = following.start() if following else len(text)
+            last = text.rfind("》", start, limit)
+            end = last + 1 if last != -1 else limit
         end = _after_bracket(text, end)
         spans.append((start, end))
         index = end

@@ -61,6 +61,9 @@ TICK_GROUPS: dict[Column, tuple[Column, ...]] = {
 }
 TICK_COLUMNS = frozenset(column for group in TICK_GROUPS.values() for column in group) | {Column.CHANNEL_TICK}
 
+# The columns of running text (the model's Markdown fields): their line breaks are the officer's.
+RUNNING_TEXT = frozenset({Column.CONTENT, Column.REMARKS, Column.WITHHELD_CONTENT, Column.NEGATIVE_CONTENT, Column.REVIEW})
+
 # The 五公开 type a tick column stands for, as the model writes a category's 过程.
 FIVE_TYPE_NAMES = {
     Column.DECISION: "决策", Column.EXECUTION: "执行", Column.MANAGEMENT: "管理",

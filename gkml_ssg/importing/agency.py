@@ -61,7 +61,7 @@ def import_file(path: Path | str, options: ImportOptions) -> Imported:
             negative = negative_list(placed.rows, label, title, report)
         elif placed.kind is not TableKind.MAIN:
             report.note(placed.grids[0].name, f"又一个{placed.kind.value}", "未导入；一个机构只有一份，请拆分文件")
-    agency = _agency(path, options, parts, categories, report)
+    agency = _agency(path, options, parts, layout.facts, categories, report)
     agency = apply_facts(agency, layout.facts, options, report)
     agency = replace(agency, on_request=on_request, negative=negative)
     summarise(report, layout, agency, parts)
@@ -93,8 +93,10 @@ def _read_lines(layout: Layout) -> tuple[Parts, list[tuple[str | None, str | Non
     return parts, labels
 
 
-def _agency(path: Path, options: ImportOptions, parts: Parts, categories: tuple[Category, ...], report: Report) -> Agency:
-    name = options.name
+def _agency(
+    path: Path, options: ImportOptions, parts: Parts, facts: dict[str, str], categories: tuple[Category, ...], report: Report
+) -> Agency:
+    name = options.name or facts.get("机构名称") or None
     if name is None and parts.title is not None and (found := agency_in_title(parts.title)) is not None:
         name = found
         report.note("标题", f"机构名称取自标题“{parts.title}”", f"录入为“{found}”；如不对，请用 --name 指定")

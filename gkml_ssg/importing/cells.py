@@ -16,11 +16,11 @@ from typing import TypeVar
 from gkml_ssg.content.model import Audience, Channel, Mode
 from gkml_ssg.form.channels import channel_of, read_channels
 from gkml_ssg.form.citations import basis_remark, split_citations
-from gkml_ssg.form.columns import FIVE_TYPE_NAMES, Column
+from gkml_ssg.form.columns import FIVE_TYPE_NAMES, RUNNING_TEXT, Column
 from gkml_ssg.form.text import close_gaps
 from gkml_ssg.importing.report import Report
 from gkml_ssg.importing.rows import Row
-from gkml_ssg.tables.grid import Cell
+from gkml_ssg.tables.grid import Cell, check_marks
 
 ONLY_TICKS = re.compile(r"^[√☑☐\s]+$")
 E = TypeVar("E", bound=Enum)
@@ -49,16 +49,17 @@ class RowJudge:
         return "".join(part if part.endswith(("。", "！", "？", "）", ")")) else part + "。" for part in parts[:-1]) + parts[-1]
 
 
-def text(row: Row, column: Column, judge: RowJudge) -> str | None:
-    """The column's text, or None when empty or only a tick (judged: a √ is not a value)."""
+def text(row: Row, column: Column, judge: RowJudge, *, lines: bool | None = None) -> str | None:
+    """The column's text, or None when empty or only a tick (judged: a √ is not a value). Line
+    breaks stay in running text (`form.text`), or where `lines` says."""
     cell = row.cell(column)
     if cell is None:
         return None
-    value = close_gaps(cell.text)
+    value = close_gaps(cell.text, lines=column in RUNNING_TEXT if lines is None else lines)
     formula_read(cell, judge)
     if not value:
         return None
-    if ONLY_TICKS.match(value):
+    if ONLY_TICKS.match(check_marks(value)):
         judge.judge(cell.where, f"“{column.value}”栏只有“{value}”", f"未作为{column.value}录入")
         return None
     return value
@@ -71,7 +72,7 @@ def formula_read(cell: Cell, judge: RowJudge) -> None:
 
 
 def citations(row: Row, column: Column, label: str, judge: RowJudge) -> tuple[str, ...]:
-    value = text(row, column, judge)
+    value = text(row, column, judge, lines=True)
     if value is None:
         return ()
     split = split_citations(value)
@@ -81,7 +82,7 @@ def citations(row: Row, column: Column, label: str, judge: RowJudge) -> tuple[st
 
 
 def is_ticked(cell: Cell, judge: RowJudge, column: str) -> bool:
-    value = close_gaps(cell.text)
+    value = check_marks(close_gaps(cell.text))
     formula_read(cell, judge)
     if not value or value == "☐":
         return False
@@ -98,6 +99,7 @@ def pick(row: Row, judge: RowJudge, pairs: dict[Column, E], text_column: Column,
     ticked = [value for column, value in pairs.items() if (cell := row.cell(column)) is not None and is_ticked(cell, judge, column.value)]
     written = text(row, text_column, judge)
     if written is not None:
+        written = check_marks(written)
         boxes = [part[1:].strip() for part in re.split(r"(?=[☑☐])", written) if part.startswith("☑")]
         for word in boxes or [written]:
             value = _enum_of(kind, word)
@@ -129,7 +131,7 @@ def channels(row: Row, judge: RowJudge) -> tuple[Channel, ...]:
     found: list[Channel] = []
     cell = row.cell(Column.CHANNELS)
     if cell is not None and (value := text(row, Column.CHANNELS, judge)) is not None:
-        reading = read_channels(value)
+        reading = read_channels(check_marks(value))
         found += reading.channels
         for name in reading.unmatched:
             judge.judge(cell.where, f"公开渠道“{name}”不是13种标准渠道之一", "按“其他”录入，名称照录")

@@ -17,7 +17,7 @@ _OVERVIEW_KEY = re.compile(rf"^\s*(?:[一二三四五六七八九十\d]+[、.．
 _LABEL = re.compile(r"^\s*附\s*件\s*(\d+)\s*[：:]?\s*(.*)$", re.S)
 _NOTE = re.compile(r"^\s*注\s*[：:]\s*(.*)$", re.S)
 _UNIT = re.compile(r"^\s*单位\s*[：:]\s*(.*)$", re.S)
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:概述|基本目录|目录)\s*$")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十\d]+[、.．]\s*)?(?:概述|基本目录|目录|说明)\s*$")
 # An agency's name ends in the word for its kind of body; the title goes on with what it is.
 _AGENCY = re.compile(r"^(?P<name>.+?(?:局|委员会|委|办公室|办|中心|院|厅|署|人民政府|政府|所|站|队|处|会|馆))(?=(?:\d{4}年度?)?(?:政务公开|政府信息|信息公开|主动公开|公开|目录|清单))")
 
@@ -36,13 +36,13 @@ class Parts:
 
     def read(self, text: str) -> str | None:
         """Take one line; returns the attachment label it is (`附件2`), else None."""
-        text = close_gaps(text)
+        written, text = text, close_gaps(text)
         if not text or _HEADING.match(text):
             return None
         if label := _LABEL.match(text):
             return f"附件{label[1]}"
-        if note := _NOTE.match(text):
-            self.notes.append(note[1].strip())
+        if note := _NOTE.match(written):
+            self.notes.append(close_gaps(note[1], lines=True))  # running text: its lines are the officer's
         elif unit := _UNIT.match(text):
             self.unit = unit[1].strip() or None
         elif _SIGN_OFF_KEY.search(text):
@@ -52,7 +52,11 @@ class Parts:
         elif overview := _OVERVIEW_KEY.match(text):
             key = OVERVIEW[overview[1]]
             value = overview[2].strip()
-            self.overview[key] = split_citations(value).entries if key == "basis" else value or None
+            if key == "basis":  # its line breaks part the documents
+                raw = _OVERVIEW_KEY.match(written)
+                self.overview[key] = split_citations(raw[2] if raw else value).entries
+            else:
+                self.overview[key] = value or None
         elif self.title is None:
             self.title = text
         else:

@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from gkml_ssg.tables.grid import Cell, Document, Grid, TableError, check_marks, check_rows, one_line_ending, rectangle
+from gkml_ssg.tables.grid import Cell, Document, Grid, TableError, check_rows, one_line_ending, rectangle
 
 
 def read_csv(path: Path, source: str) -> Document:
@@ -24,7 +24,7 @@ def read_csv(path: Path, source: str) -> Document:
         return f"第{row}行第{column}列"
 
     rows = [
-        [Cell(check_marks(one_line_ending(field)), row, column, None, where(row, column)) for column, field in enumerate(record, start=1)]
+        [Cell(one_line_ending(field), row, column, None, where(row, column)) for column, field in enumerate(record, start=1)]
         for row, record in enumerate(records, start=1)
     ]
     notes = [f"{source}：以 GB18030 编码读取"] if not _is_utf8(data) else []

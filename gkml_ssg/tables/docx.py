@@ -14,7 +14,7 @@ from typing import Any
 import docx
 from docx.oxml.ns import qn
 
-from gkml_ssg.tables.grid import Cell, Document, Grid, Paragraph, TableError, check_marks, check_rows, rectangle
+from gkml_ssg.tables.grid import Cell, Document, Grid, Paragraph, TableError, check_rows, rectangle
 
 # w:sym characters (font, code without the F000 private-use offset) → the character they show.
 SYMBOLS = {
@@ -99,7 +99,7 @@ class _Reader:
                 hmerge = tcpr.find(qn("w:hMerge")) if tcpr is not None else None
                 first = len(row) + 1
                 self.where = where(row_number, first)
-                text = check_marks(self.cell_text(tc))
+                text = self.cell_text(tc)
                 for column in range(first, first + span):
                     origin = (row_number, first) if span > 1 else None
                     cell_text = text

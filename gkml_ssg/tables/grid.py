@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 # A sheet or table of more rows than this is refused (read.py refuses large files the same way).
 MAX_ROWS = 20_000
 
-# What a check box or tick looks like in the file → the one character the grid holds for it.
+# What a check box or tick looks like in a file → the one character it is read as. Cells keep their
+# text as written (a 备注 may quote a ■); who reads a cell as a check box applies `check_marks`.
 CHECK_MARKS = {
     "■": "☑", "☑": "☑", "☒": "☑", "🗹": "☑", "🗷": "☑", "⌧": "☑",
     "□": "☐", "☐": "☐", "◻": "☐", "❑": "☐", "❒": "☐",

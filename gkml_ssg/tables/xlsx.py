@@ -18,7 +18,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from gkml_ssg.tables.grid import Cell, Document, Grid, TableError, check_marks, check_rows, one_line_ending, rectangle
+from gkml_ssg.tables.grid import Cell, Document, Grid, TableError, check_rows, one_line_ending, rectangle
 
 
 def read_xlsx(path: Path, source: str) -> Document:
@@ -105,7 +105,7 @@ def display(value: object, number_format: str = "General") -> str:
         if "%" in number_format:
             return number(value * 100) + "%"
         return number(value)
-    return check_marks(one_line_ending(str(value)))
+    return one_line_ending(str(value))
 
 
 def number(value: float) -> str:
