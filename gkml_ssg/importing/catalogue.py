@@ -71,21 +71,22 @@ def catalogue(rows: list[Body], report: Report) -> tuple[Category, ...]:
 
 
 def _numbers_are_categories(groups: list[_Group]) -> bool:
-    """Whether the 序号 column numbers categories: every category's rows share one number, and
-    some category has more than one row."""
-    if not any(len(group.rows) > 1 for group in groups):
-        return False
+    """Whether the 序号 column numbers categories: no category's rows have two different numbers
+    (a table split at a page break leaves the merged number's cell empty below the break), and
+    some category has two rows of the same number."""
+    shared = False
     for group in groups:
-        numbers = {row.text(Column.NUMBER) for row, _ in group.rows}
-        if len(numbers) != 1 or "" in numbers:
+        numbers = [number for row, _ in group.rows if (number := row.text(Column.NUMBER))]
+        if len(set(numbers)) > 1:
             return False
-    return True
+        shared = shared or len(numbers) > 1
+    return shared
 
 
 def _category(group: _Group, numbered_categories: bool) -> Category:
     number = group.number
     if numbered_categories:
-        number = number or group.rows[0][0].text(Column.NUMBER)
+        number = number or next((found for row, _ in group.rows if (found := row.text(Column.NUMBER))), None)
     stage = group.stage
     types = set(group.types)
     if stage is None and len(types) == 1 and (only := next(iter(types))):

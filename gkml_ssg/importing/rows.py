@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from gkml_ssg.form.columns import Column, header_key
 from gkml_ssg.form.text import close_gaps
-from gkml_ssg.importing.headers import Head, Header, header_texts
+from gkml_ssg.importing.headers import Head, Header
 from gkml_ssg.tables.grid import Cell, Grid
 
 # The words a document line starts with (or holds, for the counts).
@@ -65,9 +65,9 @@ class RepeatedHeader:
 Body = Row | Banner | Line | RepeatedHeader
 
 
-def body(grid: Grid, header: Header, first: int | None = None) -> list[Body]:
-    """The rows from `first` (default: below the header) to the table's end, each as what it is."""
-    words = header_texts(grid, header)
+def body(grid: Grid, header: Header, words: set[str], first: int | None = None) -> list[Body]:
+    """The rows from `first` (default: below the header) to the table's end, each as what it is;
+    `words` are the header's (`header_texts` of the grid the header is in), to know it repeated."""
     found: list[Body] = []
     for number in range(first or header.last + 1, grid.rows + 1):
         cells = grid.cells[number - 1]

@@ -14,7 +14,7 @@ from enum import Enum
 
 from gkml_ssg.form.columns import Column
 from gkml_ssg.form.text import close_gaps
-from gkml_ssg.importing.headers import Header, find_header
+from gkml_ssg.importing.headers import Header, find_header, header_texts
 from gkml_ssg.importing.report import Report
 from gkml_ssg.importing.rows import Body, Line, body, lines_above
 from gkml_ssg.tables.grid import Document, Grid, Paragraph
@@ -59,7 +59,7 @@ def kind_of(header: Header) -> TableKind:
 
 def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> Layout:
     layout = Layout()
-    last: tuple[Placed, Header] | None = None
+    last: tuple[Placed, Header, set[str]] | None = None  # the table placed last, its header and its words
     paragraphs = 0
     for block in document.blocks:
         if isinstance(block, Paragraph):
@@ -77,7 +77,7 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
             if last is not None and last[0].grids[-1].columns == block.columns:
                 report.note(block.name, "没有表头，与上一个表格列数相同", f"看作“{last[0].grids[-1].name}”换页后的续表")
                 last[0].grids.append(block)
-                last[0].rows.extend(body(block, last[1], first=1))
+                last[0].rows.extend(body(block, last[1], last[2], first=1))
             else:
                 report.note(block.name, "找不到可识别的表头（如“二级事项”“公开内容”“公开依据”）", "未导入这个表格；如表头用词不同，可用 --mapping 指定列名对照")
             continue
@@ -86,7 +86,8 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
             layout.lines[-1].append(Line(block.name, block.name))
         layout.lines[-1].extend(lines_above(block, header))
         kind = kind_of(header)
-        rows = body(block, header)
+        words = header_texts(block, header)
+        rows = body(block, header, words)
         continuing = last is not None and last[0].kind is kind and kind is TableKind.MAIN and not layout.lines[-1]
         if continuing and last is not None:
             last[0].grids.append(block)
@@ -94,7 +95,7 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
         else:
             layout.tables.append(Placed(kind, [block], rows))
             layout.lines.append([])
-        last = (layout.tables[-1], header)
+        last = (layout.tables[-1], header, words)
         # Lines kept in the sheet's last rows (注, sign-off) come after the table.
         while layout.tables[-1].rows and isinstance(layout.tables[-1].rows[-1], Line):
             layout.lines[-1].insert(0, layout.tables[-1].rows.pop())  # type: ignore[arg-type]
