@@ -265,3 +265,58 @@ def test_an_old_word_doc_is_converted_with_libreoffice_and_imported_alike(tmp_pa
     from_doc = import_file(doc, ImportOptions(region=REGION)).agency
     assert from_doc.catalogue == from_docx.catalogue and from_doc.name == from_docx.name == "某某区民政局"
     assert [len(c.items) for c in from_doc.catalogue] == [2, 1]
+
+
+def test_one_column_per_channel_and_five_type_ticks_under_group_headers(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(["灵武市医疗保障局政务公开目录"])
+    sheet.append(["序号", "一级事项", "二级事项", "公开渠道和载体", None, None, "所属“五公开”类型", None, "网站所属栏目"])
+    sheet.append([None, None, None, "政府网站", "两微一端", "其他（注明）", "决策", "执行", None])
+    sheet.append(["1", "概况信息", "机构职责", "√", None, None, None, "√", "机构概况"])
+    sheet.append(["1", "概况信息", "领导信息", "√", "√", None, None, "√", "领导之窗"])
+    sheet.append(["2", "政策文件", "部门文件", None, "√", None, "√", None, "政策"])
+    sheet.append(["2", "政策文件", "政策解读", None, None, "√", None, "√", "政策"])
+    for columns in ("A2:A3", "B2:B3", "C2:C3", "D2:F2", "G2:H2", "I2:I3", "A4:A5", "B4:B5", "A6:A7", "B6:B7", "A1:I1"):
+        sheet.merge_cells(columns)
+    path = tmp_path / "灵武.xlsx"
+    book.save(path)
+    imported = import_file(path, ImportOptions(region=REGION))
+    agency = imported.agency
+    assert agency.name == "灵武市医疗保障局"
+    first, second = agency.catalogue
+    # the 序号 column, merged down each category, numbers the categories
+    assert (first.number, first.name, first.stage, second.number, second.stage) == ("1", "概况信息", "执行", "2", None)
+    assert [item.number for item in first.items] == [None, None]
+    assert first.items[1].channels == (Channel(ChannelKind.GOV_WEBSITE), Channel(ChannelKind.SOCIAL_MEDIA))
+    assert second.items[1].channels == (Channel(ChannelKind.OTHER),)
+    assert [item.remarks for item in second.items] == ["原表此行所属“五公开”类型为决策。", "原表此行所属“五公开”类型为执行。"]
+    assert [item.portal_section for item in first.items] == ["机构概况", "领导之窗"]
+    assert not imported.report.errors
+
+
+def test_hostile_cells_are_cleaned_or_left_out_and_reported(tmp_path):
+    header = ["序号", "一级事项", "二级事项", "网址标识", "公开内容", "公开依据"]
+    path = write_csv(tmp_path / "恶意.csv", [
+        ["某局政务公开目录"],
+        ["主动公开一级事项99999项，二级事项2项"],
+        header,
+        ["1", "概况信息", "机构\x07职能", "Bad Slug", "=HYPERLINK(\"http://x\")", "《条例》"],
+        ["2", "概况信息", "领导信息", "leaders", "@SUM(A1)", "《条例》"],
+    ])  # fmt: skip
+    imported = import_file(path, ImportOptions(region=REGION, name="某局"))
+    first, second = imported.agency.catalogue[0].items
+    assert first.title == "机构职能" and first.slug is None and second.slug == "leaders"
+    # a formula's text is only text in YAML (the exporter writes it as a text cell)
+    assert first.content == '=HYPERLINK("http://x")' and second.content == "@SUM(A1)"
+    assert imported.agency.declared.proactive_categories is None and imported.agency.declared.proactive_items == 2
+    report = imported.report.text()
+    assert "第4行第3列：含有不允许的字符 U+0007（控制字符）" in report
+    assert "第4行第4列：网址标识“Bad Slug”不是小写字母、数字和连字符" in report
+    assert not imported.report.errors
+
+
+def test_a_bad_slug_option_is_a_usage_error(tmp_path):
+    result = run("import", str(simple_csv(tmp_path)), "--dry-run", "--slug", "惠农", cwd=tmp_path)
+    assert result.exit_code == 2 and "网址标识只能使用小写英文字母" in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import NoReturn
 
 import click
 
+from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
 from gkml_ssg.content.load import decode_agency
 from gkml_ssg.importing.agency import ImportFailed, ImportOptions, import_file
 
@@ -25,13 +27,19 @@ def _region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return parts[0], parts[1], parts[2]
 
 
+def _slug(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and (len(value) > SLUG_MAX_LENGTH or not re.fullmatch(SLUG_PATTERN, value)):
+        raise click.BadParameter(f"网址标识只能使用小写英文字母、数字和连字符（最长 {SLUG_MAX_LENGTH} 个），如 huinong-yibao")
+    return value
+
+
 @click.command("import")
 @click.argument("table", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="写入的机构 YAML 文件，如 content/ningxia/shizuishan/huinong-yibao.yml。")
 @click.option("--region", callback=_region, default=None, help="地区“省/市/区县”，如 宁夏回族自治区/石嘴山市/惠农区。")
 @click.option("--name", default=None, help="机构名称；默认取表格标题中的机构名称。")
-@click.option("--slug", default=None, help="机构页面的网址标识（小写字母、数字、连字符）；默认用文件名。")
+@click.option("--slug", callback=_slug, default=None, help="机构页面的网址标识（小写字母、数字、连字符）；默认用文件名。")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="列名对照文件（YAML，“原表列名: 标准列名”），用于无法识别的表头。")
 @click.option("--dry-run", is_flag=True, help="只显示报告和将写入的 YAML，不写文件。")

@@ -30,7 +30,7 @@ def on_request_list(rows: list[Body], label: str | None, title: str | None, repo
             OnRequestEntry(
                 title=name,
                 number=cells.text(row, Column.NUMBER, judge),
-                slug=cells.text(row, Column.SLUG, judge),
+                slug=cells.slug(row, judge),
                 category=cells.text(row, Column.CATEGORY, judge),
                 content=cells.text(row, Column.WITHHELD_CONTENT, judge) or cells.text(row, Column.CONTENT, judge),
                 grounds=cells.citations(row, Column.WITHHELD_GROUNDS, "不予主动公开的依据", judge)
@@ -58,7 +58,7 @@ def negative_list(rows: list[Body], label: str | None, title: str | None, report
             NegativeEntry(
                 title=name,
                 number=cells.text(row, Column.NUMBER, judge),
-                slug=cells.text(row, Column.SLUG, judge),
+                slug=cells.slug(row, judge),
                 kind=cells.text(row, Column.NEGATIVE_KIND, judge),
                 content=cells.text(row, Column.NEGATIVE_CONTENT, judge) or cells.text(row, Column.CONTENT, judge),
                 grounds=cells.citations(row, Column.NEGATIVE_GROUNDS, "不予公开的依据", judge)

@@ -104,7 +104,7 @@ def _item(row: Row, judge: RowJudge, numbered_categories: bool) -> Item:
     return Item(
         title=title,
         number=None if numbered_categories else cells.text(row, Column.NUMBER, judge),
-        slug=cells.text(row, Column.SLUG, judge),
+        slug=cells.slug(row, judge),
         content=cells.text(row, Column.CONTENT, judge),
         basis=cells.citations(row, Column.BASIS, "公开依据", judge),
         deadline=cells.text(row, Column.DEADLINE, judge),

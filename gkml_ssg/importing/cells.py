@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TypeVar
 
+from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
 from gkml_ssg.content.model import Audience, Channel, Mode
 from gkml_ssg.form.channels import channel_of, read_channels
 from gkml_ssg.form.citations import basis_remark, split_citations
@@ -69,6 +70,15 @@ def formula_read(cell: Cell, judge: RowJudge) -> None:
     """A spreadsheet formula is never imported: its cached value is, and the report says so."""
     if cell.formula is not None and not cell.is_covered:
         judge.report.note(cell.where, f"是公式“{cell.formula}”", f"导入的是文件中保存的计算结果“{close_gaps(cell.text)}”")
+
+
+def slug(row: Row, judge: RowJudge) -> str | None:
+    """A pinned 网址标识, when it has the form the site needs (else judged, and left out)."""
+    value = text(row, Column.SLUG, judge)
+    if value is not None and (len(value) > SLUG_MAX_LENGTH or not re.fullmatch(SLUG_PATTERN, value)):
+        judge.judge(row.cell(Column.SLUG).where, f"网址标识“{value}”不是小写字母、数字和连字符（最长 {SLUG_MAX_LENGTH} 个）", "未录入，网站按顺序编号")  # type: ignore[union-attr]
+        return None
+    return value
 
 
 def citations(row: Row, column: Column, label: str, judge: RowJudge) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gkml_ssg.content.model import DeclaredCounts, FormInfo, Overview
+from gkml_ssg.content.model import COUNT_MAXIMUM, DeclaredCounts, FormInfo, Overview
 from gkml_ssg.form.citations import split_citations
 from gkml_ssg.form.text import close_gaps
 
@@ -81,7 +81,8 @@ def declared_counts(text: str) -> DeclaredCounts | None:
         return None
 
     def number(match: re.Match[str] | None) -> int | None:
-        return int(match[1]) if match and match[1] else None
+        # A count past any real catalogue's is not a count (gkml check would refuse it): left out.
+        return int(match[1]) if match and match[1] and int(match[1]) <= COUNT_MAXIMUM else None
 
     return DeclaredCounts(number(categories), number(items), number(request))
 
