@@ -48,6 +48,7 @@ def test_a_csv_with_two_header_rows_a_typo_and_judgements(tmp_path):
     imported = import_file(path, ImportOptions(region=REGION, slug="mou-yibao"))
     agency = imported.agency
     assert agency.name == "某某县医疗保障局" and agency.catalogue_title == "某某县医疗保障局政务公开目录"
+    assert agency.remarks == "机构名称取自原表标题。"
     assert agency.note == "本目录每年更新"
     assert [(c.number, c.name, len(c.items)) for c in agency.catalogue] == [("一", "概况信息", 4), ("二", "政策文件", 1)]
     first, both, stray, odd = agency.catalogue[0].items
@@ -320,3 +321,15 @@ def test_hostile_cells_are_cleaned_or_left_out_and_reported(tmp_path):
 def test_a_bad_slug_option_is_a_usage_error(tmp_path):
     result = run("import", str(simple_csv(tmp_path)), "--dry-run", "--slug", "惠农", cwd=tmp_path)
     assert result.exit_code == 2 and "网址标识只能使用小写英文字母" in result.output
+
+
+def test_a_header_typo_is_taken_for_the_closest_word_and_recorded(tmp_path):
+    path = write_csv(tmp_path / "错字.csv", [
+        ["序号", "一级事项", "二级事项", "公开渠到和载体", "公开时线"],
+        ["1", "概况信息", "机构职能", "☑门户网站", "10日"],
+    ])  # fmt: skip
+    imported = import_file(path, ImportOptions(region=REGION, name="某局"))
+    item = imported.agency.catalogue[0].items[0]
+    assert item.channels == (Channel(ChannelKind.GOV_WEBSITE, "门户网站"),) and item.deadline == "10日"
+    assert "第1行第4列：表头“公开渠到和载体”不是常用写法；按“公开渠道和载体”理解" in imported.report.text()
+    assert "原表第1行第4列表头“公开渠到和载体”不是常用写法，按“公开渠道和载体”理解。" in imported.agency.remarks

@@ -66,6 +66,9 @@ def import_file(path: Path | str, options: ImportOptions) -> Imported:
     agency = _agency(path, options, parts, layout.facts, categories, report)
     agency = apply_facts(agency, layout.facts, options, report)
     agency = replace(agency, on_request=on_request, negative=negative)
+    if report.table_remarks:
+        remarks = [agency.remarks] if agency.remarks else []
+        agency = replace(agency, remarks="".join(remarks + report.table_remarks))
     summarise(report, layout, agency, parts)
     comments = list(options.comments) + [f"请补填：{line}" for line in report.missing]
     text = dump_yaml(agency, comments)
@@ -104,6 +107,7 @@ def _agency(
     if name is None and parts.title is not None and (found := agency_in_title(parts.title)) is not None:
         name = found
         report.note("标题", f"机构名称取自标题“{parts.title}”", f"录入为“{found}”；如不对，请用 --name 指定")
+        report.table_remarks.append("机构名称取自原表标题。")
     region = Region(*options.region) if options.region else Region("", "", "")
     return Agency(
         name=name or "",

@@ -17,8 +17,16 @@ class Report:
     missing: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    # Judgements about the whole table (a header taken for another word, a column left out, the
+    # agency's name read from the title): the agency's 备注 records them, as a row's records its own.
+    table_remarks: list[str] = field(default_factory=list)
+
     def note(self, where: str, what: str, done: str) -> None:
         self.notes.append(f"{where}：{what}；{done}")
+
+    def judge_table(self, where: str, what: str, done: str) -> None:
+        self.note(where, what, done)
+        self.table_remarks.append(f"原表{where}{what}，{done}。")
 
     @property
     def lines(self) -> list[str]:

@@ -75,7 +75,7 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
         header = find_header(block, mapping)
         if header is None:
             if last is not None and last[0].grids[-1].columns == block.columns:
-                report.note(block.name, "没有表头，与上一个表格列数相同", f"看作“{last[0].grids[-1].name}”换页后的续表")
+                report.judge_table(block.name, "没有表头，与上一个表格列数相同", f"看作“{last[0].grids[-1].name}”换页后的续表")
                 last[0].grids.append(block)
                 last[0].rows.extend(body(block, last[1], last[2], first=1))
             else:
@@ -120,8 +120,9 @@ def _report_heads(grid: Grid, header: Header, report: Report) -> None:
     for head in header.heads:
         where = grid.cell(header.last, head.index).where
         if head.judged is not None:
-            report.note(where, f"表头“{head.header}”不是常用写法", f"按“{head.judged}”理解")
+            report.judge_table(where, f"表头“{head.header}”不是常用写法", f"按“{head.judged}”理解")
         elif head.column is None and head.header:
             filled = [row[head.index - 1].where for row in grid.cells[header.last :] if row[head.index - 1].text.strip()]
             cells = f"，其中有文字的单元格：{'、'.join(filled)}" if filled else ""
             report.note(where, f"表头“{head.header}”无法识别", f"此列未导入{cells}；可用 --mapping 列名对照文件指定它是哪一列")
+            report.table_remarks.append(f"原表{where}表头“{head.header}”一列未能识别，未导入。")
