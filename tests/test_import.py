@@ -333,3 +333,14 @@ def test_a_header_typo_is_taken_for_the_closest_word_and_recorded(tmp_path):
     assert item.channels == (Channel(ChannelKind.GOV_WEBSITE, "门户网站"),) and item.deadline == "10日"
     assert "第1行第4列：表头“公开渠到和载体”不是常用写法；按“公开渠道和载体”理解" in imported.report.text()
     assert "原表第1行第4列表头“公开渠到和载体”不是常用写法，按“公开渠道和载体”理解。" in imported.agency.remarks
+
+
+def test_text_in_a_column_without_a_header_is_reported_not_dropped_silently(tmp_path):
+    path = write_csv(tmp_path / "无头列.csv", [
+        ["序号", "一级事项", "二级事项", "公开内容", ""],
+        ["1", "概况信息", "机构职能", "职能", "手写补充"],
+        ["2", "概况信息", "领导信息", "姓名", ""],
+    ])  # fmt: skip
+    imported = import_file(path, ImportOptions(region=REGION, name="某局"))
+    assert "第1行第5列：第5列没有表头；此列未导入，其中有文字的单元格：第2行第5列" in imported.report.text()
+    assert "第5列没有表头，此列未导入" in imported.agency.remarks

@@ -121,8 +121,16 @@ def _report_heads(grid: Grid, header: Header, report: Report) -> None:
         where = grid.cell(header.last, head.index).where
         if head.judged is not None:
             report.judge_table(where, f"表头“{head.header}”不是常用写法", f"按“{head.judged}”理解")
-        elif head.column is None and head.header:
-            filled = [row[head.index - 1].where for row in grid.cells[header.last :] if row[head.index - 1].text.strip()]
+        elif head.column is None:
+            # Its own texts: a cell merged in from a column to its left is read there.
+            filled = [
+                cell.where
+                for row in grid.cells[header.last :]
+                if (cell := row[head.index - 1]).text.strip() and (cell.merged_from is None or cell.merged_from[1] == head.index)
+            ]
+            if not head.header and not filled:
+                continue
             cells = f"，其中有文字的单元格：{'、'.join(filled)}" if filled else ""
-            report.note(where, f"表头“{head.header}”无法识别", f"此列未导入{cells}；可用 --mapping 列名对照文件指定它是哪一列")
-            report.table_remarks.append(f"原表{where}表头“{head.header}”一列未能识别，未导入。")
+            named = f"表头“{head.header}”无法识别" if head.header else f"第{head.index}列没有表头"
+            report.note(where, named, f"此列未导入{cells}；可用 --mapping 列名对照文件指定它是哪一列")
+            report.table_remarks.append(f"原表{where}{named}，此列未导入。")
