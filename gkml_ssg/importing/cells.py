@@ -105,23 +105,33 @@ def is_ticked(cell: Cell, judge: RowJudge, column: str) -> bool:
 
 
 def pick(row: Row, judge: RowJudge, pairs: dict[Column, E], text_column: Column, kind: type[E]) -> E | None:
-    """One choice of a pair of tick columns (全社会/特定群体, 主动/依申请), or of its text column."""
-    ticked = [value for column, value in pairs.items() if (cell := row.cell(column)) is not None and is_ticked(cell, judge, column.value)]
+    """The one choice a row makes between two values (全社会/特定群体, 主动/依申请): by ticks in
+    their columns, or by the words (or ticked boxes) of the text column; two choices, or words
+    that are neither, are judged and leave it absent."""
+    chosen = [value for column, value in pairs.items() if (cell := row.cell(column)) is not None and is_ticked(cell, judge, column.value)]
     written = text(row, text_column, judge)
     if written is not None:
-        written = check_marks(written)
-        boxes = [part[1:].strip() for part in re.split(r"(?=[☑☐])", written) if part.startswith("☑")]
-        for word in boxes or [written]:
+        marked = check_marks(written)
+        boxes = [part[1:] for part in re.split(r"(?=[☑☐])", marked) if part.startswith("☑")]
+        words = [word for part in boxes or [marked] for word in re.split(r"[、，,/\s]+", part) if word]
+        for word in words:
             value = _enum_of(kind, word)
             if value is None:
-                judge.judge(row.cell(text_column).where, f"“{text_column.value}”栏写有“{written}”", f"不是“{'”或“'.join(v.value for v in kind)}”，未录入")  # type: ignore[union-attr]
-            elif value not in ticked:
-                ticked.append(value)
-    if len(ticked) > 1:
-        where = next(cell.where for column in pairs if (cell := row.cell(column)) is not None) if any(row.cell(c) for c in pairs) else ""
-        judge.judge(where, f"“{text_column.value}”勾选了{'、'.join(value.value for value in ticked)}", f"无法只选其一，未录入{text_column.value}")
+                choices = "”或“".join(str(option.value) for option in kind)
+                judge.judge(_where(row, text_column), f"“{text_column.value}”栏写有“{written}”", f"其中“{word}”不是“{choices}”，未录入")
+                return None
+            if value not in chosen:
+                chosen.append(value)
+    if len(chosen) > 1:
+        where = _where(row, text_column, *pairs)
+        judge.judge(where, f"“{text_column.value}”选了{'、'.join(str(value.value) for value in chosen)}", f"无法只取其一，未录入{text_column.value}")
         return None
-    return ticked[0] if ticked else None
+    return chosen[0] if chosen else None
+
+
+def _where(row: Row, *columns: Column) -> str:
+    """The first of these columns' cells the row has, by its position."""
+    return next((cell.where for column in columns if (cell := row.cell(column)) is not None), "")
 
 
 def _enum_of(kind: type[E], word: str) -> E | None:
