@@ -98,8 +98,9 @@ def test_seed_001_haiyuan(agencies):
     assert items["领导信息"][1].content == "领导班子成员姓名、职务、主要或分管工作"  # stood in the channel column
     assert items["部门信息"][1].audience is None and items["部门信息"][1].mode is None  # row 7: no √ at all
     penalty = items["行政处罚结果公开"][1]
-    assert (penalty.number, penalty.basis, penalty.audience, penalty.mode) == ("15", ("√",), Audience.PUBLIC, None)
-    assert penalty.remarks
+    # the √ under 公开依据 is not a legal basis: the remark keeps the fact
+    assert (penalty.number, penalty.basis, penalty.audience, penalty.mode) == ("15", (), Audience.PUBLIC, None)
+    assert "公开依据栏只有一个“√”" in penalty.remarks
     coercion = items["行政强制"][1]
     assert (coercion.body, coercion.channels, coercion.audience, coercion.mode) == (None, (), None, None)
     assert items["回应关切"][1].content == "热点回应、网民留言、书记、市长信息办理及12345答复情况"

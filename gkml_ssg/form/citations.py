@@ -9,8 +9,11 @@ The rule, applied to every basis and grounds cell alike:
 2. Entries are set apart at the separators between citations: punctuation (、，；), the joining
    words 和、及、以及、与, and list numbers (1. 2、 （3）); the verbs that open a citation
    (根据、依据、按照、依照) and such separators are not part of an entry.
-3. When the entries, put back together, are not the whole cell (spaces aside), the cell's text is
-   quoted in the row's 备注 (`basis_remark`): the joining words survive there, one rule for all.
+3. When what was set aside holds words that join the citations into a sentence (根据…、…和…,
+   …及…, a comma), the cell's text is quoted in the row's 备注 (`basis_remark`): the joining
+   words survive there, one rule for all. Marks that only end one document and start the next
+   (list numbers, ；, 。, spaces and line breaks) say nothing an entry per line does not, and
+   need no quote.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ _LEADING = re.compile(rf"^(?:{_JOINER}|{_OPENER})+")
 _TRAILING = re.compile(r"[、，,；;。\s]+$")
 _STARTS_WITH_JOINER = re.compile(rf"^\s*{_JOINER}")
 # Separators strong enough to end a text that cites nothing.
+# What only ends one document and starts the next.
+_MARKS = re.compile(rf"{_NUMBER}|[；;。.]")
 _NEXT_LINE = re.compile(rf"\n\s*(?:《|{_NUMBER})")
 _STRONG = re.compile(rf"[；;。\n]+\s*(?:{_NUMBER})?|(?:^|\s){_NUMBER}")
 
@@ -51,8 +56,20 @@ def split_citations(text: str) -> Citations:
     spans = _citation_spans(text)
     pieces = _pieces(text, spans) if spans else _STRONG.split(text)
     entries = tuple(entry for piece in pieces if (entry := close_gaps(_trim(piece))))
-    complete = re.sub(r"\s+", "", "".join(entries)) == re.sub(r"\s+", "", text)
-    return Citations(entries, None if complete else text)
+    return Citations(entries, text if _joined(text, entries) else None)
+
+
+def _joined(text: str, entries: tuple[str, ...]) -> bool:
+    """Whether the text set aside between and around the entries holds joining words."""
+    rest = re.sub(r"\s+", "", text)
+    aside = []
+    for entry in entries:
+        compact = re.sub(r"\s+", "", entry)
+        at = rest.find(compact)
+        aside.append(rest[:at])
+        rest = rest[at + len(compact) :]
+    aside.append(rest)
+    return bool(_MARKS.sub("", "".join(aside)))
 
 
 def basis_remark(field: str, citations: Citations) -> str | None:
