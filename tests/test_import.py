@@ -344,3 +344,26 @@ def test_text_in_a_column_without_a_header_is_reported_not_dropped_silently(tmp_
     imported = import_file(path, ImportOptions(region=REGION, name="某局"))
     assert "第1行第5列：第5列没有表头；此列未导入，其中有文字的单元格：第2行第5列" in imported.report.text()
     assert "第5列没有表头，此列未导入" in imported.agency.remarks
+
+
+def test_a_formula_with_a_saved_result_imports_the_result_and_says_so(tmp_path):
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "目录"
+    sheet.append(["序号", "一级事项", "二级事项", "公开时限"])
+    sheet.append(["1", "概况信息", "机构职能", '=CONCAT("20","个工作日内")'])
+    path = tmp_path / "公式.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:  # as Excel saves it: the formula's last result beside it
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'(<c r="D2")([^>]*)(><f>[^<]*</f>)<v></v>', r'\1 t="str"\2\3<v>20个工作日内</v>', xml).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    imported = import_file(path, ImportOptions(region=REGION, name="某局"))
+    assert imported.agency.catalogue[0].items[0].deadline == "20个工作日内"
+    assert '目录!D2：是公式“=CONCAT("20","个工作日内")”；导入的是文件中保存的计算结果“20个工作日内”' in imported.report.text()
