@@ -46,16 +46,7 @@ def cited_titles(citation: str) -> list[str]:
     titles = []
     position = 0
     while (start := text.find("《", position)) != -1:
-        depth = 0
-        end = None
-        for index in range(start, len(text)):
-            if text[index] in _OPEN:
-                depth += 1
-            elif text[index] in _CLOSE:
-                depth -= 1
-                if depth == 0:
-                    end = index
-                    break
+        end = title_close(text, start)
         if end is None:
             # Unbalanced in the source (a missing 》): the title runs to the last 》 seen.
             last = text.rfind("》", start)
@@ -63,6 +54,20 @@ def cited_titles(citation: str) -> list[str]:
         titles.append(_title(text[start : end + 1]))
         position = end + 1
     return titles
+
+
+def title_close(text: str, start: int) -> int | None:
+    """The index of the bracket that closes the title opened at `start` (inner 《》〈〉<> nest), or
+    None when the text ends first."""
+    depth = 0
+    for index in range(start, len(text)):
+        if text[index] in _OPEN:
+            depth += 1
+        elif text[index] in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
 
 
 def _title(raw: str) -> str:

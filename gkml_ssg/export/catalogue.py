@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkml_ssg.content.model import Agency, Audience, Category, ChannelKind, DeclaredCounts, FormInfo, Item, Mode, Overview
-from gkml_ssg.export.layout import SLUG_HEADER, TICK, Field, Table, build_table, lines, merge_down, text
+from gkml_ssg.export.layout import TICK, Field, Table, build_table, lines, merge_down, text
 from gkml_ssg.form.channels import channel_text
 from gkml_ssg.form.columns import Column
 
@@ -66,7 +66,7 @@ def _fields(rows: Sequence[Row]) -> list[Field[Row]]:
     if any(item.portal_section is not None for item in items):
         fields.append(Field(Column.SECTION.value, lambda row: text(row[1].portal_section)))
     if any(item.slug is not None for item in items):
-        fields.append(Field(SLUG_HEADER, lambda row: text(row[1].slug)))
+        fields.append(Field(Column.SLUG.value, lambda row: text(row[1].slug)))
     fields.append(Field(Column.REMARKS.value, lambda row: text(row[1].remarks)))
     return fields
 

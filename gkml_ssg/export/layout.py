@@ -14,7 +14,6 @@ from typing import Generic, TypeVar
 
 Record = TypeVar("Record")
 
-SLUG_HEADER = "网址标识"  # not a column of the national form: the model's own key for a pinned address
 TICK = "√"
 
 

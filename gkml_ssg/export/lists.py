@@ -8,7 +8,7 @@ and the officers' form has no place for, so that nothing of the agency is lost o
 from __future__ import annotations
 
 from gkml_ssg.content.model import Agency, NegativeEntry, NegativeList, OnRequestEntry, OnRequestList
-from gkml_ssg.export.layout import SLUG_HEADER, Attachment, Field, Table, build_table, lines, text
+from gkml_ssg.export.layout import Attachment, Field, Table, build_table, lines, text
 from gkml_ssg.form.columns import Column
 
 ON_REQUEST_SHEET = "依申请公开"
@@ -29,7 +29,7 @@ def on_request_table(listed: OnRequestList) -> Table:
         Field(Column.REVIEW.value, lambda entry: text(entry.review_procedure)),
     ]
     if any(entry.slug is not None for entry in listed.entries):
-        fields.append(Field(SLUG_HEADER, lambda entry: text(entry.slug)))
+        fields.append(Field(Column.SLUG.value, lambda entry: text(entry.slug)))
     fields.append(Field(Column.REMARKS.value, lambda entry: text(entry.remarks)))
     return build_table(fields, listed.entries, header_rows=2)
 
@@ -45,7 +45,7 @@ def negative_table(listed: NegativeList) -> Table:
         Field(Column.UPDATE_CYCLE.value, lambda entry: text(entry.update_cycle)),
     ]
     if any(entry.slug is not None for entry in listed.entries):
-        fields.append(Field(SLUG_HEADER, lambda entry: text(entry.slug)))
+        fields.append(Field(Column.SLUG.value, lambda entry: text(entry.slug)))
     fields.append(Field(Column.REMARKS.value, lambda entry: text(entry.remarks)))
     return build_table(fields, listed.entries, header_rows=1)
 
@@ -73,7 +73,7 @@ def notes_table(agency: Agency) -> Table:
         ("市", region.city),
         ("区县", region.county),
         ("地区备注", region.remarks),
-        (SLUG_HEADER, agency.slug),
+        (Column.SLUG.value, agency.slug),
         ("目录备注", agency.remarks),
     ]
     for position, category in enumerate(agency.catalogue, start=1):

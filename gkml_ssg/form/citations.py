@@ -21,10 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gkml_ssg.content.legal import title_close
 from gkml_ssg.form.text import close_gaps
 
-_OPEN = "《〈<"
-_CLOSE = "》〉>"
 _BRACKETS = {"（": "）", "(": ")", "〔": "〕", "[": "]"}
 _NUMBER = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.．、)）]|[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[)）]"
 _JOINER = rf"(?:[、，,；;。：:\s]|以及|和|及|与|并|{_NUMBER})"
@@ -84,7 +83,8 @@ def _citation_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     index = 0
     while (start := text.find("《", index)) != -1:
-        end = _closing(text, start)
+        close = title_close(text, start)
+        end = close + 1 if close is not None else None
         if end is None:
             # An unclosed title (《A《B》) runs to its last 》, but not past a line that opens the
             # next document.
@@ -96,18 +96,6 @@ def _citation_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
         index = end
     return spans
-
-
-def _closing(text: str, start: int) -> int | None:
-    depth = 0
-    for index in range(start, len(text)):
-        if text[index] in _OPEN:
-            depth += 1
-        elif text[index] in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return index + 1
-    return None
 
 
 def _after_bracket(text: str, end: int) -> int:

@@ -95,11 +95,15 @@ def lines_above(grid: Grid, header: Header) -> list[Line]:
 
 
 def single_text(cells: list[Cell]) -> tuple[str, str] | None:
-    """The text of a row that holds one text only (one cell, or one merged region), with its place."""
+    """The text of a row that holds one text only, with its place: one cell, one merged region, or
+    the same text in every cell (a merged row saved as CSV by some programs)."""
     distinct = _distinct_cells(cells)
-    if len(distinct) != 1 or len(cells) < 3:
+    if not distinct or len(cells) < 3:
         return None
     only = distinct[0]
+    if len(distinct) > 1:
+        repeated = len(distinct) == len(cells) and len({close_gaps(cell.text) for cell in distinct}) == 1
+        return (close_gaps(only.text), only.where) if repeated else None
     spans = sum(1 for cell in cells if cell.merged_from is not None and cell.merged_from == only.merged_from)
     if spans * 2 < len(cells) and only.column != 1:
         return None
