@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.metadata
 from pathlib import Path
 
 AGENCY_UNIT_PREFIX = "agency:"
@@ -63,6 +64,15 @@ def folder_key(folder: Path, suffixes: tuple[str, ...] = ()) -> str:
     """A hash of the names and bytes of the files in `folder` (only those ending in `suffixes`)."""
     files = sorted(p for p in folder.rglob("*") if p.is_file() and (not suffixes or p.suffix in suffixes))
     return combined_key(*(f"{p.relative_to(folder).as_posix()}={digest(p.read_bytes())}" for p in files))
+
+
+@functools.cache
+def gkml_version() -> str:
+    """The installed gkml's version (`gkml --version`), which every page and the manifest record."""
+    try:
+        return importlib.metadata.version("gkml")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "0+unknown"
 
 
 @functools.cache

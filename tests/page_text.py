@@ -329,7 +329,7 @@ def _environment_tables(templates: Path) -> Iterator[str]:
     as the kind labels: constants of the templates kept in Python."""
     from gkml_ssg.render.renderer import Renderer
 
-    environment = Renderer(templates, {}).environment("html")
+    environment = Renderer((templates,), {}).environment("html")
     for value in environment.globals.values():
         if isinstance(value, Mapping):
             yield from (v for v in value.values() if isinstance(v, str))

@@ -13,6 +13,7 @@ PACKAGE = REPO / "gkml_ssg"
 # Each layer may import the layers below it, never its own rank's other packages or those above.
 LAYERS: dict[str, float] = {
     "keys": 0,
+    "theme": 0,
     "content": 1,
     "tables": 1.5,
     "form": 1.6,
@@ -25,6 +26,7 @@ LAYERS: dict[str, float] = {
     "check": 5,
     "publish": 5,
     "serve": 5,
+    "scaffold": 5,
     "cli": 6,
     "__main__": 7,
     "__init__": 7,

@@ -73,8 +73,8 @@ def seed_graph(tmp_path_factory) -> Iterator[SiteGraph]:
 
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    assets = static_files(REPO / "static")
-    return Renderer(REPO / "templates", {name: digest(data)[:10] for name, data in assets.items()})
+    assets = static_files((REPO / "static",))
+    return Renderer((REPO / "templates",), {name: digest(data)[:10] for name, data in assets.items()})
 
 
 def test_every_list_page_reads_only_what_its_key_covers(seed_graph, renderer):

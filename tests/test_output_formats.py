@@ -22,7 +22,7 @@ from gkml_ssg.site import kinds
 from gkml_ssg.site.graph import assemble
 from gkml_ssg.site.kinds import KINDS, Output, PageKind
 
-VERSIONS = {name: digest(data)[:10] for name, data in static_files(REPO / "static").items()}
+VERSIONS = {name: digest(data)[:10] for name, data in static_files((REPO / "static",)).items()}
 HOSTILE = "<script>alert('x')</script> & \"引号\", =1+2"
 
 
@@ -68,7 +68,7 @@ def test_a_page_renders_one_file_per_declared_output_each_escaped_for_its_format
     site = assemble(load_content(REPO / "content"))
     page = next(p for p in site.pages if p.kind is PageKind.ITEM)
     page = dataclasses.replace(page, title=HOSTILE)
-    files = Renderer(templates, VERSIONS).render(site, page)
+    files = Renderer((templates,), VERSIONS).render(site, page)
 
     assert list(files) == [page.path + name for name in ("index.html", "index.json", "items.csv", "title.txt")]
     html = files[page.path + "index.html"].decode()
@@ -85,11 +85,11 @@ def test_a_missing_static_file_is_a_template_error_in_chinese(tmp_path):
     site = assemble(load_content(REPO / "content"))
     home = next(p for p in site.pages if p.kind is PageKind.HOME)
     with pytest.raises(ContentInvalid, match=r"static/favicon\.svg 不存在"):
-        Renderer(REPO / "templates", {}).render(site, home)
+        Renderer((REPO / "templates",), {}).render(site, home)
 
 
 def test_robots_txt_is_plain_text(tmp_path):
     site = assemble(load_content(REPO / "content"), "https://example.gov.cn/a&b/")
     robots = next(p for p in site.pages if p.kind is PageKind.ROBOTS)
-    text = Renderer(REPO / "templates", VERSIONS).render(site, robots)["robots.txt"].decode()
+    text = Renderer((REPO / "templates",), VERSIONS).render(site, robots)["robots.txt"].decode()
     assert "&amp;" not in text and "/a&b/sitemap.xml" in text

@@ -423,3 +423,12 @@ def test_serve_is_a_command():
     assert result.exit_code == 0
     for option in ("--source", "--out", "--host", "--port", "--no-index", ".gkml-preview", "127.0.0.1", "8000"):
         assert option in result.output
+
+
+def test_a_sites_own_templates_and_static_are_watched_before_the_themes(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "static").mkdir()
+    preview, _, _ = quiet_preview(FakeBuild(), tmp_path)
+    theme = [preview.options.templates, preview.options.static]
+    assert preview.watched() == [tmp_path / "content", tmp_path / "templates", theme[0], theme[1], tmp_path / "static"]

@@ -11,6 +11,7 @@ from conftest import AGENCY_YML, REPO
 from test_history import Repository
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.keys import gkml_version
 
 FULL_SITE_YML = """\
 网站名称: 测试县政务公开目录
@@ -84,6 +85,7 @@ def test_the_footer_and_the_monitoring_meta_tags_of_a_production_build(project):
     tags = MetaTags(item)
     assert tags.meta == {
         "viewport": tags.meta["viewport"],
+        "generator": f"gkml {gkml_version()}",  # which gkml made the page
         "SiteName": "测试县政务公开目录",
         "SiteDomain": "gkml.example.gov.cn",
         "SiteIDCode": "6402050001",

@@ -9,7 +9,7 @@ import sys
 
 from conftest import REPO
 
-RUFF_PATHS = ["gkml_ssg", "tests", "bench", "build.py"]
+RUFF_PATHS = ["gkml_ssg", "tests", "bench", "docs", "build.py", "setup.py"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkml_ssg.content.load import SourceFile
+from gkml_ssg.keys import gkml_version
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
 
 MANIFEST_NAME = ".gkml-manifest.sqlite"
@@ -66,6 +67,7 @@ class Manifest:
     files: dict[str, int] = field(default_factory=dict)  # unit → how many files it wrote
     folder: Path | None = None  # the output folder it was read from; outputs and summaries are read there
     history: str = ""  # the git commit whose history the pages show ("" outside git)
+    generator: str = ""  # the gkml that made the site: "gkml 0.1.0"
     _reader: sqlite3.Connection | None = field(default=None, repr=False, compare=False)
 
     def changed(self, name: str, key: str) -> bool:
@@ -129,7 +131,7 @@ class Manifest:
                 keys, files = {}, {}
                 for name, key, count in connection.execute("SELECT name, key, files FROM units"):
                     keys[name], files[name] = key, count
-            return cls(meta.get("settings", ""), sources, keys, files, out, meta.get("history", ""))
+            return cls(meta.get("settings", ""), sources, keys, files, out, meta.get("history", ""), meta.get("generator", ""))
         except sqlite3.Error:
             return cls()
 
@@ -163,6 +165,8 @@ class Manifest:
             self._claim(connection)
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('settings', ?)", (settings,))
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('history', ?)", (history,))
+            # which gkml made the site, for whoever reads the folder later (`generator`)
+            connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('generator', ?)", (f"gkml {gkml_version()}",))
             if every_summary:
                 connection.execute("DELETE FROM summaries")
             if trusted != self.sources:
@@ -185,7 +189,7 @@ class Manifest:
         keys.update((name, record.key) for name, record in units.items())
         files = {name: count for name, count in self.files.items() if name not in removed}
         files.update((name, len(record.outputs)) for name, record in units.items())
-        return Manifest(settings, trusted, keys, files, out, history)
+        return Manifest(settings, trusted, keys, files, out, history, f"gkml {gkml_version()}")
 
     def refresh_sources(self, out: Path, sources: dict[str, SourceFile]) -> None:
         """Record the sizes and times of files read again but unchanged (touched, or checked out

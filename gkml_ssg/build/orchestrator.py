@@ -57,7 +57,7 @@ def build(
     pending, and the next build finishes the job). When an edit is published through the edit
     bundle first, `on_current` is called with the seconds it took, before the shards are
     re-indexed."""
-    check_output_folder(options.out, [options.source, options.templates, options.static, *([options.cache] if options.cache else [])])
+    check_output_folder(options.out, [options.source, *options.template_folders, *options.static_folders, *([options.cache] if options.cache else [])])
     if options.production:
         require_publishable(options.source)
     with FolderLock(options.out):
@@ -128,10 +128,11 @@ def _render(transaction: WriteTransaction, state: BuildState, progress: Progress
     options, previous, site, keys = state.options, state.previous, state.site, state.keys
     assert site is not None
     renderer = Renderer(
-        options.templates,
+        options.template_folders,
         {name: digest(data)[:10] for name, data in state.assets.items()},
         # compiled code depends on gkml's Environment options as well as on the templates
         options.cache / f"templates-{code_version()[:16]}" if options.cache else None,
+        options.embed,
     )
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]

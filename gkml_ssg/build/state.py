@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from gkml_ssg.build.index_units import IndexPlan, edits_apply, plan_index
 from gkml_ssg.build.manifest import BuildRecord, Manifest
-from gkml_ssg.build.options import BuildOptions, settings_key, static_files
+from gkml_ssg.build.options import BuildOptions, portal_assets, settings_key, static_files
 from gkml_ssg.content.cache import ContentCache
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import NO_HISTORY, SourceHistory, git_head, read_history
@@ -83,7 +83,7 @@ class BuildState:
     @classmethod
     def start(cls, options: BuildOptions) -> BuildState:
         previous = Manifest.read(options.out)
-        assets = static_files(options.static)
+        assets = static_files(options.static_folders)
         scanned = scan_sources(options.source, previous.sources)
         digests = {path: source.digest for path, source in (scanned or {}).items()}
         settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
@@ -122,6 +122,7 @@ class BuildState:
             self.settings = settings_key(self.options, self.assets, content.sources[SITE_CONFIG_NAME])
             if self.kept:
                 self.kept, content = {}, self._load(None)
+        self.assets = portal_assets(self.assets, content.config)
         site = self._agency_graph(content)
         if self.kept and self._lists_unchanged(heads):
             self.kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gkml_ssg.build.options import BuildOptions, portal_assets, static_files
 from gkml_ssg.check.diagnostics import Diagnostic, Severity, errors
 from gkml_ssg.check.lint import lint_agency
 from gkml_ssg.content.errors import ContentInvalid
@@ -67,6 +68,8 @@ def check_content(source: Path, workers: int | None = None) -> CheckReport:
     found: list[Diagnostic] = []
     try:
         assemble(content)
+        # the static files the site's pages need (the portal's logo), as the build looks for them
+        portal_assets(static_files(BuildOptions(source=source).static_folders), content.config)
     except ContentInvalid as invalid:
         found += errors(invalid.errors)
     found += _warnings(source, content)

@@ -12,6 +12,7 @@ import click
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.progress import terminal_progress
 from gkml_ssg.cli.failures import REFUSALS, fail, reported
+from gkml_ssg.cli.new import new_command
 from gkml_ssg.cli.release import (
     check_archive_option,
     publish_command,
@@ -67,11 +68,13 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="不使用内容缓存。")
 @click.option("--production", is_flag=True,
               help="正式发布用的构建：site.yml 的页脚字段（主办单位、网站标识码、ICP备案号、公安备案号、联系方式）缺一即失败。")
+@click.option("--layout", type=click.Choice(["full", "embed"]), default=None,
+              help="full：页面带本站页头页脚；embed：不带，由门户的内容管理系统或服务器端包含（SSI）套上门户框架。默认按 site.yml 的“布局”。")
 @click.option("--archive", type=click.Path(path_type=Path, dir_okay=False), default=None, callback=check_archive_option,
               help="另把网站写成归档（.tar.gz、.tgz 或 .zip，内含 SHA256SUMS），供只能上传文件的主机；相同内容得到逐字节相同的归档。")
 def build_command(
     source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool,
-    archive: Path | None,
+    layout: str | None, archive: Path | None,
 ) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
@@ -80,7 +83,7 @@ def build_command(
     with reported("构建失败", out, unchanged=out):
         options = BuildOptions(
             source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
-            cache=None if no_cache else cache, production=production,
+            cache=None if no_cache else cache, production=production, embed=None if layout is None else layout == "embed",
         )
         report = build(options, terminal_progress(), on_current=_announce_current)
     click.echo(report.summary())
@@ -145,4 +148,5 @@ def schema_command(out_dir: Path) -> None:
 main.add_command(publish_command)
 main.add_command(import_command)
 main.add_command(export_command)
+main.add_command(new_command)
 main.add_command(verify_command)

@@ -18,7 +18,7 @@ from gkml_ssg.importing.agency import ImportFailed, ImportOptions, import_file
 SCHEMA = Path("schema") / "agency.schema.json"
 
 
-def _region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, str, str] | None:
+def region_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> tuple[str, str, str] | None:
     if value is None:
         return None
     parts = [part.strip() for part in value.replace("／", "/").split("/")]
@@ -27,7 +27,7 @@ def _region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> 
     return parts[0], parts[1], parts[2]
 
 
-def _slug(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+def slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None and (len(value) > SLUG_MAX_LENGTH or not re.fullmatch(SLUG_PATTERN, value)):
         raise click.BadParameter(f"网址标识只能使用小写英文字母、数字和连字符（最长 {SLUG_MAX_LENGTH} 个），如 huinong-yibao")
     return value
@@ -37,9 +37,9 @@ def _slug(_ctx: click.Context, _param: click.Parameter, value: str | None) -> st
 @click.argument("table", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="写入的机构 YAML 文件，如 content/ningxia/shizuishan/huinong-yibao.yml。")
-@click.option("--region", callback=_region, default=None, help="地区“省/市/区县”，如 宁夏回族自治区/石嘴山市/惠农区。")
+@click.option("--region", callback=region_option, default=None, help="地区“省/市/区县”，如 宁夏回族自治区/石嘴山市/惠农区。")
 @click.option("--name", default=None, help="机构名称；默认取表格标题中的机构名称。")
-@click.option("--slug", callback=_slug, default=None, help="机构页面的网址标识（小写字母、数字、连字符）；默认用文件名。")
+@click.option("--slug", callback=slug_option, default=None, help="机构页面的网址标识（小写字母、数字、连字符）；默认用文件名。")
 @click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="列名对照文件（YAML，“原表列名: 标准列名”），用于无法识别的表头。")
 @click.option("--dry-run", is_flag=True, help="只显示报告和将写入的 YAML，不写文件。")
@@ -59,7 +59,7 @@ def import_command(
         raise click.UsageError(f"--out 应是 .yml 文件：{out}")
     if out is not None and not dry_run and out.exists() and not force:
         _refuse(f"{out} 已存在，未改动；确认要覆盖时加 --force")
-    comments = (f"yaml-language-server: $schema={schema}",) if out is not None and (schema := _schema_for(out)) else ()
+    comments = (f"yaml-language-server: $schema={schema}",) if out is not None and (schema := schema_comment_path(out)) else ()
     options = ImportOptions(region=region, name=name, slug=slug, mapping=mapping, comments=comments)
     try:
         imported = import_file(table, options)
@@ -75,7 +75,7 @@ def import_command(
         click.echo(f"已写入 {out}")
 
 
-def _schema_for(out: Path) -> str | None:
+def schema_comment_path(out: Path) -> str | None:
     """The editor schema, as a path relative to the output file's folder: the nearest `schema/`
     above it (a site's own, or this repository's), else none."""
     folder = out.resolve().parent

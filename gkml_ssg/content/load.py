@@ -15,6 +15,7 @@ from gkml_ssg.content.decode import INVALID, Decoder
 from gkml_ssg.content.errors import ContentError, ContentInvalid
 from gkml_ssg.content.fields import SLUG_MAX_LENGTH
 from gkml_ssg.content.model import Agency, SiteConfig
+from gkml_ssg.content.portal import colour_errors
 from gkml_ssg.content.yamlnodes import YamlRefused, decode_utf8, parse, refusal_error
 from gkml_ssg.keys import digest
 
@@ -55,7 +56,7 @@ def load_site_config(source: Path) -> SiteConfig:
     """Only the site configuration of `source`. Raise ContentInvalid with its errors."""
     errors: list[ContentError] = []
     read = _read_file(source, source / SITE_CONFIG_NAME, errors, {})
-    config = _decode_file(*read, SiteConfig, errors) if read is not None else None
+    config = _site_config(read, errors) if read is not None else None
     if errors:
         raise ContentInvalid(errors)
     assert config is not None
@@ -77,7 +78,7 @@ def load_content(
     config = None
     read = _read_file(source, source / SITE_CONFIG_NAME, errors, sources)
     if read is not None:
-        config = _decode_file(*read, SiteConfig, errors)
+        config = _site_config(read, errors)
     found: dict[str, Agency] = {}
     pending: list[tuple[str, bytes]] = []
     # `only` comes from a scan that has already checked the folder (`scan_sources`)
@@ -193,6 +194,14 @@ def _read_file(source: Path, path: Path, errors: list[ContentError], sources: di
         return None
     sources[relative] = digest(data)
     return relative, data
+
+
+def _site_config(read: tuple[str, bytes], errors: list[ContentError]) -> SiteConfig | None:
+    """site.yml decoded, and its portal's colours checked for contrast (a check across fields)."""
+    config = _decode_file(*read, SiteConfig, errors)
+    if isinstance(config, SiteConfig):
+        errors.extend(colour_errors(config.portal, read[0]))
+    return config
 
 
 def _decode_file(relative: str, data: bytes, cls: type, errors: list[ContentError]):

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from gkml_ssg.content.errors import ContentError, ContentInvalid, Origin
+from gkml_ssg.keys import gkml_version
 from gkml_ssg.render.formats import FORMATS, OutputFormat
 from gkml_ssg.render.markup import MarkdownRenderer
 from gkml_ssg.site.graph import Page, SiteGraph
@@ -18,10 +19,15 @@ from gkml_ssg.site.kinds import COLUMN_NAMES, KIND_LABELS, PageKind
 class Renderer:
     """Holds a template environment per output format; `render` keeps no state between pages."""
 
-    def __init__(self, templates: Path, asset_versions: dict[str, str], compiled: Path | None = None):
-        """`compiled`: a folder where compiled templates are kept between builds (compiling them
-        takes longer than rendering an agency's pages)."""
+    def __init__(
+        self, templates: tuple[Path, ...], asset_versions: dict[str, str], compiled: Path | None = None, embed: bool | None = None
+    ):
+        """`templates`: the folders templates are looked up in, first match wins (a site's own,
+        then the theme's). `compiled`: a folder where compiled templates are kept between builds
+        (compiling them takes longer than rendering an agency's pages). `embed`: pages without
+        the site's own header and footer (None: as site.yml's 布局 says)."""
         self.templates = templates
+        self._embed = embed
         self._compiled = compiled
         self._asset_versions = asset_versions
         self._environments: dict[str, jinja2.Environment] = {}
@@ -40,7 +46,7 @@ class Renderer:
             bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         options: dict[str, Any] = {"finalize": output_format.finalize} if output_format.finalize else {}
         environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.templates),
+            loader=jinja2.FileSystemLoader([str(folder) for folder in self.templates]),
             bytecode_cache=bytecode_cache,
             autoescape=output_format.autoescape,
             undefined=jinja2.StrictUndefined,
@@ -53,6 +59,9 @@ class Renderer:
         environment.globals["kind_labels"] = KIND_LABELS
         environment.globals["column_names"] = COLUMN_NAMES
         environment.globals["PageKind"] = PageKind
+        environment.globals["gkml_version"] = gkml_version()
+        environment.globals["embed"] = self._embed
+        environment.globals["has_asset"] = self._asset_versions.__contains__
         return environment
 
     def render(self, site: SiteGraph, page: Page) -> dict[str, bytes]:
@@ -73,12 +82,37 @@ class Renderer:
                 template = self.environment(output_format).get_template(template_name)
                 text = template.render(site=site, page=page, url=url, asset=asset)
             except jinja2.TemplateSyntaxError as error:
-                raise ContentInvalid([_template_error(error.filename or error.name, error.lineno, error.message)]) from None
+                raise ContentInvalid([self._error(error.filename or error.name, error.lineno, error.message)]) from None
             except jinja2.TemplateError as error:
-                raise ContentInvalid([_template_error(template_name, None, f"{error}（页面 {page.path or '/'}）")]) from None
+                at, line = _template_frame(error, self.templates) or (template_name, None)
+                raise ContentInvalid([self._error(at, line, f"{error}（页面 {page.path or '/'}）")]) from None
             files[output] = text.encode("utf-8")
         return files
 
 
-def _template_error(name: str | None, line: int | None, message: str | None) -> ContentError:
-    return ContentError(f"templates/{Path(name or '?').name}", f"模板错误：{message}", Origin(line, 1) if line else None)
+    def _error(self, name: str | None, line: int | None, message: str | None) -> ContentError:
+        """A template error naming the file as the site's author finds it: `templates/x.html`
+        below the site folder, or the default theme's file."""
+        path = Path(name or "?")
+        for number, folder in enumerate(self.templates):
+            candidate = path if path.is_absolute() else folder / path
+            if candidate.is_file() and candidate.resolve().is_relative_to(folder.resolve()):
+                relative = candidate.resolve().relative_to(folder.resolve()).as_posix()
+                theirs = number == len(self.templates) - 1 and len(self.templates) > 1
+                shown = f"templates/{relative}" + ("（gkml 默认主题）" if theirs else "")
+                return ContentError(shown, f"模板错误：{message}", Origin(line, 1) if line else None)
+        return ContentError(f"templates/{path.name}", f"模板错误：{message}", Origin(line, 1) if line else None)
+
+
+def _template_frame(error: BaseException, folders: tuple[Path, ...]) -> tuple[str, int] | None:
+    """The template file and line a runtime error was raised in: the innermost frame of the
+    traceback that is a template's (Jinja gives template frames their file and line)."""
+    roots = [str(folder.resolve()) for folder in folders]
+    found = None
+    trace = error.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if any(filename.startswith(root) for root in roots):
+            found = (filename, trace.tb_lineno)
+        trace = trace.tb_next
+    return found

@@ -102,8 +102,10 @@ class Preview:
         return SiteApp(self.options.out, lambda: self.failure)
 
     def watched(self) -> list[Path]:
-        """The folders whose files the site is made from: content (site.yml is in it), templates, static."""
-        folders = [self.options.source, self.options.templates, self.options.static]
+        """The folders whose files the site is made from: content (site.yml is in it), and the
+        templates and static files of the site and of the default theme. A site's own templates/
+        or static/ made while the preview runs is watched from the next start."""
+        folders = [self.options.source, *self.options.template_folders, *self.options.static_folders]
         return [folder for i, folder in enumerate(folders) if folder.is_dir() and folder not in folders[:i]]
 
     def run(self, host: str, port: int) -> int:
