@@ -107,3 +107,22 @@ class _Proxy:
     def __repr__(self) -> str:
         self._recorder.read(self._path, self._derived)
         return repr(self._value)
+
+
+def whole(value: Any) -> Any:
+    """The value itself, its path recorded as read whole: for a function that takes a whole model
+    value (the JSON of an agency, its spreadsheet), as turning it into text does."""
+    if isinstance(value, _Proxy):
+        value._recorder.read(value._path, value._derived)
+        return value._value
+    return value
+
+
+def unwrapping(function: Any) -> Any:
+    """`function`, called with every proxy among its arguments read whole."""
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*(whole(arg) for arg in args), **{name: whole(arg) for name, arg in kwargs.items()})
+
+    return call

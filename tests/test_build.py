@@ -56,8 +56,9 @@ def test_an_edit_rewrites_only_the_pages_it_changes(project):
     build(options(project, search_index=False))
     project.write("a/x.yml", AGENCY_YML.replace("公开内容: 机构职能", "公开内容: 机构职能和内设机构"))
     report = build(options(project, search_index=False))
-    # the item page and the agency page show the content; nothing else does
-    assert report.write.written == 2
+    # the item page and the agency page show the content, and so do the item's JSON twin and the
+    # agency's downloads that hold the item (proactive.csv, catalogue.xlsx, catalogue.json); nothing else
+    assert report.write.written == 6
 
 
 def test_outputs_whose_source_is_gone_are_deleted_and_foreign_files_kept(project):
@@ -68,7 +69,8 @@ def test_outputs_whose_source_is_gone_are_deleted_and_foreign_files_kept(project
     assert (project.out / "agencies/y/items/2/index.html").is_file()
     (project.content / "b/y.yml").unlink()
     report = build(options(project, search_index=False))
-    assert report.write.deleted == 4  # its page, its change history and its two items' pages
+    # its page and its five downloads, its change history, its two items' pages and their JSON twins
+    assert report.write.deleted == 11
     assert not (project.out / "agencies/y").exists()
     assert (project.out / "operator-note.txt").read_text(encoding="utf-8") == "kept"
 

@@ -15,12 +15,14 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import REPO
-from recording import Recorder
+from recording import Recorder, unwrapping
 
 from gkml_ssg.build.options import static_files
 from gkml_ssg.content.history import git_head, read_history
 from gkml_ssg.content.load import load_content
 from gkml_ssg.keys import digest
+from gkml_ssg.render import formats as formats_module
+from gkml_ssg.render.formats import FORMATS
 from gkml_ssg.render.renderer import Renderer
 from gkml_ssg.site import graph as graph_module
 from gkml_ssg.site import summaries as summaries_module
@@ -72,9 +74,17 @@ def seed_graph(tmp_path_factory) -> Iterator[SiteGraph]:
 
 
 @pytest.fixture(scope="module")
-def renderer() -> Renderer:
+def renderer() -> Iterator[Renderer]:
     assets = static_files((REPO / "static",))
-    return Renderer((REPO / "templates",), {name: digest(data)[:10] for name, data in assets.items()})
+    made = Renderer((REPO / "templates",), {name: digest(data)[:10] for name, data in assets.items()})
+    # The functions templates and producers hand whole model values to read them whole.
+    for name in FORMATS:
+        globals_ = made.environment(name).globals
+        for function in ("model_tree", "channel_list"):
+            globals_[function] = unwrapping(globals_[function])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(formats_module, "export_agency", unwrapping(formats_module.export_agency))
+        yield made
 
 
 def test_every_list_page_reads_only_what_its_key_covers(seed_graph, renderer):

@@ -48,6 +48,13 @@ class Mode(str, Enum):
     ON_REQUEST = "依申请"
 
 
+class Validity(str, Enum):
+    """有效性 of the national catalogue guide's core metadata."""
+
+    IN_FORCE = "有效"
+    ABOLISHED = "已废止"
+
+
 def _origin_field():
     return field(default=None, compare=False, repr=False)
 
@@ -92,6 +99,8 @@ class Item:
     mode: Mode | None = yaml_field("公开方式", "公开方式：主动 或 依申请。", default=None)
     level: str | None = yaml_field("公开层级", "公开层级，如“区级”“县级”。", default=None)
     portal_section: str | None = yaml_field("网站所属栏目", "该信息在门户网站上所属的栏目。", default=None)
+    subject: str | None = yaml_field("主题分类", "主题分类（政府信息公开目录系统的核心元数据），如“卫生、体育”“劳动、人事”。", default=None)
+    validity: Validity | None = yaml_field("有效性", "有效性：有效 或 已废止。", default=None)
     remarks: str | None = yaml_field("备注", "备注：原表的备注，以及录入时的存疑说明。", default=None, markdown=True)
     origin: Origin | None = _origin_field()
 

@@ -65,6 +65,10 @@ def _fields(rows: Sequence[Row]) -> list[Field[Row]]:
         fields.append(Field(Column.LEVEL.value, lambda row: text(row[1].level)))
     if any(item.portal_section is not None for item in items):
         fields.append(Field(Column.SECTION.value, lambda row: text(row[1].portal_section)))
+    if any(item.subject is not None for item in items):
+        fields.append(Field(Column.SUBJECT.value, lambda row: text(row[1].subject)))
+    if any(item.validity is not None for item in items):
+        fields.append(Field(Column.VALIDITY.value, lambda row: text(row[1].validity.value if row[1].validity else None)))
     if any(item.slug is not None for item in items):
         fields.append(Field(Column.SLUG.value, lambda row: text(row[1].slug)))
     fields.append(Field(Column.REMARKS.value, lambda row: text(row[1].remarks)))

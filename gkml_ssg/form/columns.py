@@ -40,6 +40,8 @@ class Column(str, Enum):
     RESULT = "结果"
     LEVEL = "公开层级"
     SECTION = "网站所属栏目"
+    SUBJECT = "主题分类"
+    VALIDITY = "有效性"
     SLUG = "网址标识"
     REMARKS = "备注"
     WITHHELD_CONTENT = "不予主动公开的内容"
@@ -95,6 +97,8 @@ _WORDS: dict[Column, tuple[str, ...]] = {
     Column.RESULT: ("结果", "结果公开"),
     Column.LEVEL: ("公开层级", "层级"),
     Column.SECTION: ("网站所属栏目", "所属栏目", "网站栏目", "发布栏目", "公开栏目"),
+    Column.SUBJECT: ("主题分类", "主题", "主题类别"),
+    Column.VALIDITY: ("有效性", "是否有效", "效力状态"),
     Column.SLUG: ("网址标识",),
     Column.REMARKS: ("备注", "说明"),
     Column.WITHHELD_CONTENT: ("不予主动公开的内容", "不予主动公开内容"),

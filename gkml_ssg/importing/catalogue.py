@@ -114,5 +114,7 @@ def _item(row: Row, judge: RowJudge, numbered_categories: bool) -> Item:
         mode=cells.mode(row, judge),
         level=cells.text(row, Column.LEVEL, judge),
         portal_section=cells.text(row, Column.SECTION, judge),
+        subject=cells.text(row, Column.SUBJECT, judge),
+        validity=cells.validity(row, judge),
         remarks=judge.remarks_with(cells.text(row, Column.REMARKS, judge)),
     )

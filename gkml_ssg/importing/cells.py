@@ -14,7 +14,7 @@ from enum import Enum
 from typing import TypeVar
 
 from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
-from gkml_ssg.content.model import Audience, Channel, Mode
+from gkml_ssg.content.model import Audience, Channel, Mode, Validity
 from gkml_ssg.form.channels import channel_of, read_channels
 from gkml_ssg.form.citations import basis_remark, split_citations
 from gkml_ssg.form.columns import FIVE_TYPE_NAMES, RUNNING_TEXT, Column
@@ -145,6 +145,18 @@ def audience(row: Row, judge: RowJudge) -> Audience | None:
 
 def mode(row: Row, judge: RowJudge) -> Mode | None:
     return pick(row, judge, {Column.PROACTIVE: Mode.PROACTIVE, Column.ON_REQUEST: Mode.ON_REQUEST}, Column.MODE, Mode)
+
+
+def validity(row: Row, judge: RowJudge) -> Validity | None:
+    """有效 or 已废止 (废止 and 失效 read as 已废止); other words are judged and left out."""
+    value = text(row, Column.VALIDITY, judge)
+    if value is None:
+        return None
+    word = {"废止": "已废止", "失效": "已废止", "已失效": "已废止", "现行有效": "有效"}.get(value, value)
+    found = next((option for option in Validity if option.value == word), None)
+    if found is None:
+        judge.judge(_where(row, Column.VALIDITY), f"“有效性”栏写有“{value}”", "不是“有效”或“已废止”，未录入")
+    return found
 
 
 def channels(row: Row, judge: RowJudge) -> tuple[Channel, ...]:

@@ -15,6 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from gkml_ssg.export.office import export_agency
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # A cell a spreadsheet would evaluate: =, +, - and @ start a formula; tab and carriage return
 # are stripped by some readers before one of those.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,6 +30,8 @@ class OutputFormat:
     media_type: str
     autoescape: bool  # HTML/XML escaping of every value
     finalize: Callable[[Any], Any] | None = None  # how a value is written, when not autoescaped
+    # A binary format is made by a producer from the page, not by a template.
+    produce: Callable[[Any], bytes] | None = None
 
 
 def json_value(value: Any) -> str:
@@ -56,5 +62,7 @@ FORMATS: dict[str, OutputFormat] = {
         OutputFormat("text", "text/plain", autoescape=False),
         OutputFormat("json", "application/json", autoescape=False, finalize=json_value),
         OutputFormat("csv", "text/csv", autoescape=False, finalize=csv_cell),
+        # the officers' table form, by the writer of `gkml export`: every cell text, never a formula
+        OutputFormat("xlsx", XLSX_MEDIA_TYPE, autoescape=False, produce=lambda page: export_agency(page.agency.agency, "xlsx")),
     )
 }

@@ -8,7 +8,9 @@ from typing import Any
 
 import jinja2
 
+from gkml_ssg.content.dump import model_tree
 from gkml_ssg.content.errors import ContentError, ContentInvalid, Origin
+from gkml_ssg.content.model import Channel
 from gkml_ssg.keys import gkml_version
 from gkml_ssg.render.formats import FORMATS, OutputFormat
 from gkml_ssg.render.markup import MarkdownRenderer
@@ -62,6 +64,8 @@ class Renderer:
         environment.globals["gkml_version"] = gkml_version()
         environment.globals["embed"] = self._embed
         environment.globals["has_asset"] = self._asset_versions.__contains__
+        environment.globals["model_tree"] = model_tree  # a model value as its YAML keys and values (JSON outputs)
+        environment.globals["channel_list"] = channel_list
         return environment
 
     def render(self, site: SiteGraph, page: Page) -> dict[str, bytes]:
@@ -76,19 +80,25 @@ class Renderer:
                 raise jinja2.TemplateRuntimeError(f"静态文件 static/{name} 不存在")
             return f"{site.url('static/' + name)}?v={self._asset_versions[name]}"
 
-        files = {}
-        for output_format, template_name, output in page.outputs:
+        files: dict[str, bytes] = {}
+        # A page's HTML links its other files with their sizes (an agency's downloads): those come first.
+        ordered = sorted(page.outputs, key=lambda output: output[0] == "html")
+        for output_format, template_name, output in ordered:
+            produce = FORMATS[output_format].produce
+            if produce is not None:
+                files[output] = produce(page)
+                continue
+            sizes = {path.removeprefix(page.path): len(data) for path, data in files.items()}
             try:
                 template = self.environment(output_format).get_template(template_name)
-                text = template.render(site=site, page=page, url=url, asset=asset)
+                text = template.render(site=site, page=page, url=url, asset=asset, sizes=sizes)
             except jinja2.TemplateSyntaxError as error:
                 raise ContentInvalid([self._error(error.filename or error.name, error.lineno, error.message)]) from None
             except jinja2.TemplateError as error:
                 at, line = _template_frame(error, self.templates) or (template_name, None)
                 raise ContentInvalid([self._error(at, line, f"{error}（页面 {page.path or '/'}）")]) from None
             files[output] = text.encode("utf-8")
-        return files
-
+        return {output: files[output] for _, _, output in page.outputs}
 
     def _error(self, name: str | None, line: int | None, message: str | None) -> ContentError:
         """A template error naming the file as the site's author finds it: `templates/x.html`
@@ -116,3 +126,8 @@ def _template_frame(error: BaseException, folders: tuple[Path, ...]) -> tuple[st
             found = (filename, trace.tb_lineno)
         trace = trace.tb_next
     return found
+
+
+def channel_list(channels: tuple[Channel, ...]) -> str:
+    """Channels in one line, as a download's cell shows them: `政府网站（某县人民政府网）、两微一端`."""
+    return "、".join(channel.kind.value + (f"（{channel.name}）" if channel.name else "") for channel in channels)

@@ -23,6 +23,7 @@ from gkml_ssg.content.model import (
     OnRequestEntry,
     OnRequestList,
     Region,
+    Validity,
 )
 
 REGULATIONS = "《中华人民共和国政府信息公开条例》（国务院令第711号）"
@@ -49,6 +50,8 @@ def example_agency() -> Agency:
             mode=Mode.PROACTIVE,
             level="县级",
             portal_section="政府信息公开/机构职能",
+            subject="综合政务",
+            validity=Validity.IN_FORCE,
             remarks="示例事项：“网址标识”固定了本事项页面的网址，在它上面插入新事项时网址不变。",
         ),
         Item(

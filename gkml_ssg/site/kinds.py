@@ -63,6 +63,8 @@ class KindSpec:
 FILTER_CATEGORY = "一级事项"
 FILTER_MODE = "公开方式"
 FILTER_AUDIENCE = "公开对象"
+FILTER_SUBJECT = "主题分类"
+FILTER_VALIDITY = "有效性"
 
 
 class PlacedRow(Protocol):
@@ -133,6 +135,10 @@ def _item_filters(entry: PlacedRow) -> dict[str, list[str]]:
         found[FILTER_MODE] = [item.mode.value]
     if item.audience:
         found[FILTER_AUDIENCE] = [item.audience.value]
+    if item.subject:
+        found[FILTER_SUBJECT] = [item.subject]
+    if item.validity:
+        found[FILTER_VALIDITY] = [item.validity.value]
     return found
 
 
@@ -154,6 +160,16 @@ ENTRY_KINDS: tuple[EntryKind, ...] = (
 )
 ENTRY_KIND_OF = {entry_kind.kind: entry_kind for entry_kind in ENTRY_KINDS}
 
+# What a reader downloads from an agency's page: a CSV per list (Chinese headers, UTF-8 with BOM
+# for Excel), the officers' table (as `gkml export` writes it) and the whole catalogue as JSON.
+AGENCY_DOWNLOADS = (
+    Output("csv", "proactive.csv", "proactive.csv"),
+    Output("csv", "on_request.csv", "on-request.csv"),
+    Output("csv", "negative.csv", "negative.csv"),
+    Output("xlsx", "", "catalogue.xlsx"),
+    Output("json", "catalogue.json", "catalogue.json"),
+)
+
 _CATALOGUE_COLUMN = "政务公开目录"
 _LEGAL_COLUMN = "公开依据索引"
 
@@ -161,10 +177,14 @@ KINDS: dict[PageKind, KindSpec] = {
     spec.kind: spec
     for spec in (
         KindSpec(PageKind.HOME, html("home.html"), column="首页"),
-        KindSpec(PageKind.AGENCY, html("agency.html"), column=_CATALOGUE_COLUMN, searched=True, agency_page=True),
+        KindSpec(PageKind.AGENCY, (*html("agency.html"), *AGENCY_DOWNLOADS), column=_CATALOGUE_COLUMN, searched=True, agency_page=True),
         KindSpec(PageKind.HISTORY, html("history.html"), column=_CATALOGUE_COLUMN, agency_page=True),
         *(
-            KindSpec(entry_kind.kind, html(entry_kind.template), column=entry_kind.label, searched=True, agency_page=True)
+            # each entry's page has a machine-readable twin, announced in its head
+            KindSpec(
+                entry_kind.kind, (*html(entry_kind.template), Output("json", "entry.json", "index.json")),
+                column=entry_kind.label, searched=True, agency_page=True,
+            )
             for entry_kind in ENTRY_KINDS
         ),
         KindSpec(PageKind.LEGAL_BASIS, html("legal_basis.html"), column=_LEGAL_COLUMN),
