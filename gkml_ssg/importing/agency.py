@@ -36,6 +36,8 @@ class Imported:
 
 
 def import_file(path: Path | str, options: ImportOptions) -> Imported:
+    """The agency an officer's table file holds, its YAML and the report; ImportFailed (Chinese,
+    naming the file) when the file cannot be read or holds no catalogue table with rows."""
     path = Path(path)
     report = Report(path.name)
     try:
