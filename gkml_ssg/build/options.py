@@ -21,7 +21,7 @@ class BuildOptions:
     out: Path = Path("public")
     base_url: str | None = None  # a path (/gkml/) or a full URL; overrides the site configuration
     # The default theme. A site overrides it file by file with the `templates/` and `static/`
-    # folders beside its content folder (`site_templates`, `site_static`).
+    # folders beside its content folder (`template_folders`, `static_folders`).
     templates: Path = field(default_factory=lambda: theme_folder("templates"))
     static: Path = field(default_factory=lambda: theme_folder("static"))
     search_index: bool = True  # False skips the Pagefind stage (quick checks, benchmarks)
