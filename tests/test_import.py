@@ -367,3 +367,20 @@ def test_a_formula_with_a_saved_result_imports_the_result_and_says_so(tmp_path):
     imported = import_file(path, ImportOptions(region=REGION, name="某局"))
     assert imported.agency.catalogue[0].items[0].deadline == "20个工作日内"
     assert '目录!D2：是公式“=CONCAT("20","个工作日内")”；导入的是文件中保存的计算结果“20个工作日内”' in imported.report.text()
+
+
+def test_a_workbook_attachment_sheet_titled_on_its_label_line(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "目录"
+    sheet.append(["序号", "一级事项", "二级事项", "公开内容"])
+    sheet.append(["1", "概况信息", "机构职能", "职能"])
+    attachment = book.create_sheet("Sheet2")
+    attachment.append(["附件3：惠农区医疗保障局负面清单"])
+    attachment.append(["序号", "事项类别", "公开事项", "内容", "不予公开的依据", "责任科室"])
+    attachment.append(["1", "内部管理信息", "干部任免考察材料", "干部任免考察材料", "《干部档案工作条例》", "办公室"])
+    path = tmp_path / "附件.xlsx"
+    book.save(path)
+    negative = import_file(path, ImportOptions(region=REGION, name="某局")).agency.negative
+    assert negative is not None and (negative.label, negative.title) == ("附件3", "惠农区医疗保障局负面清单")
+    assert [(entry.kind, entry.title, entry.grounds) for entry in negative.entries] == [("内部管理信息", "干部任免考察材料", ("《干部档案工作条例》",))]

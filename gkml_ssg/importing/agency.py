@@ -87,6 +87,7 @@ def _read_lines(layout: Layout) -> tuple[Parts, list[tuple[str | None, str | Non
     labels: list[tuple[str | None, str | None]] = []
     for index, lines in enumerate(layout.lines):
         label = None
+        parts.label_heading = None
         before_title = parts.title
         for line in lines:
             label = parts.read(line.text) or label
@@ -97,6 +98,8 @@ def _read_lines(layout: Layout) -> tuple[Parts, list[tuple[str | None, str | Non
                 title, parts.title = parts.title, before_title
             elif parts.others:
                 title = parts.others.pop()
+            else:
+                title = parts.label_heading
         if index < len(layout.tables):
             labels.append((label, title))
     return parts, labels

@@ -33,6 +33,7 @@ class Parts:
     notes: list[str] = field(default_factory=list)
     sign_off: dict[str, str] = field(default_factory=dict)
     others: list[str] = field(default_factory=list)  # lines none of these, for the report
+    label_heading: str | None = None  # the words after the last attachment label read
 
     def read(self, text: str) -> str | None:
         """Take one line; returns the attachment label it is (`附件2`), else None."""
@@ -40,6 +41,8 @@ class Parts:
         if not text or _HEADING.match(text):
             return None
         if label := _LABEL.match(text):
+            # `附件2：依申请公开清单`: the words after the label name the list when no line of its own does
+            self.label_heading = label[2].strip() or None
             return f"附件{label[1]}"
         if note := _NOTE.match(written):
             self.notes.append(close_gaps(note[1], lines=True))  # running text: its lines are the officer's
