@@ -384,3 +384,9 @@ def test_a_workbook_attachment_sheet_titled_on_its_label_line(tmp_path):
     negative = import_file(path, ImportOptions(region=REGION, name="某局")).agency.negative
     assert negative is not None and (negative.label, negative.title) == ("附件3", "惠农区医疗保障局负面清单")
     assert [(entry.kind, entry.title, entry.grounds) for entry in negative.entries] == [("内部管理信息", "干部任免考察材料", ("《干部档案工作条例》",))]
+
+
+def test_a_single_level_gongkai_shixiang_column_names_the_items(tmp_path):
+    path = write_csv(tmp_path / "单层.csv", [["序号", "一级事项", "公开事项", "公开内容"], ["1", "概况信息", "机构职能", "职能"]])
+    item = import_file(path, ImportOptions(region=REGION, name="某局")).agency.catalogue[0].items[0]
+    assert (item.title, item.content) == ("机构职能", "职能")

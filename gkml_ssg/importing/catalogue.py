@@ -100,7 +100,8 @@ def _category(group: _Group, numbered_categories: bool) -> Category:
 
 
 def _item(row: Row, judge: RowJudge, numbered_categories: bool) -> Item:
-    title = cells.text(row, Column.TITLE, judge)
+    # A table with one level of 公开事项 (no 一级/二级 below it) names its items there.
+    title = cells.text(row, Column.TITLE if row.cell(Column.TITLE) is not None else Column.ITEM, judge)
     return Item(
         title=title,
         number=None if numbered_categories else cells.text(row, Column.NUMBER, judge),
