@@ -390,3 +390,18 @@ def test_a_single_level_gongkai_shixiang_column_names_the_items(tmp_path):
     path = write_csv(tmp_path / "单层.csv", [["序号", "一级事项", "公开事项", "公开内容"], ["1", "概况信息", "机构职能", "职能"]])
     item = import_file(path, ImportOptions(region=REGION, name="某局")).agency.catalogue[0].items[0]
     assert (item.title, item.content) == ("机构职能", "职能")
+
+
+def test_a_csv_group_header_written_once_covers_the_empty_cells_after_it(tmp_path):
+    path = write_csv(tmp_path / "分栏.csv", [
+        ["序号", "一级事项", "二级事项", "公开渠道和载体", "", "", "公开对象", "公开方式"],
+        ["", "", "", "政府网站", "政务服务中心", "其他", "", ""],
+        ["1", "概况信息", "机构职能", "√", "", "√", "全社会", "主动公开"],
+        ["2", "概况信息", "领导信息", "", "√", "", "特定群体", "依申请"],
+    ])  # fmt: skip
+    imported = import_file(path, ImportOptions(region=REGION, name="某局"))
+    first, second = imported.agency.catalogue[0].items
+    assert first.channels == (Channel(ChannelKind.GOV_WEBSITE), Channel(ChannelKind.OTHER))
+    assert second.channels == (Channel(ChannelKind.SERVICE_CENTER),)
+    assert (first.audience, first.mode, second.audience, second.mode) == (Audience.PUBLIC, Mode.PROACTIVE, Audience.SPECIFIC_GROUP, Mode.ON_REQUEST)
+    assert [note for note in imported.report.notes if not note.startswith("网址标识")] == []

@@ -80,16 +80,30 @@ def _is_header_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
     return len(known) >= 3 and len(known) * 2 >= len(texts)
 
 
+def _groups(grid: Grid, row: int, mapping: dict[str, Column]) -> list[Column | None]:
+    """The column each cell of a header row names, a group's continuing to its right over the empty
+    cells after it: a group header merged across its columns repeats its text in each, but a CSV
+    (or a careless table) writes it once and leaves the cells after it empty."""
+    found: list[Column | None] = []
+    for cell in grid.cells[row - 1]:
+        column = _word(cell.text, mapping) if cell.text.strip() else None
+        if column is None and not cell.text.strip() and found and found[-1] in GROUPS:
+            column = found[-1]
+        found.append(column)
+    return found
+
+
 def _is_second_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
     """Whether the row below a header names the parts of its groups: every text of its own (not
     merged down from the header) is a header word or a channel under 公开渠道和载体."""
     below = grid.cells[row]
+    groups = _groups(grid, row, mapping)
     own = 0
     for cell in below:
         above = grid.cells[row - 1][cell.column - 1]
         if not cell.text.strip() or (cell.merged_from is not None and cell.merged_from == above.merged_from):
             continue
-        group = _word(above.text, mapping)
+        group = groups[cell.column - 1]
         if _word(cell.text, mapping) is None and not (group is Column.CHANNELS and channel_of(cell.text)):
             return False
         own += 1
@@ -98,11 +112,12 @@ def _is_second_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
 
 def _heads(grid: Grid, row: int, two: bool, mapping: dict[str, Column]) -> list[Head]:
     heads = []
+    groups = _groups(grid, row, mapping)
     for top in grid.cells[row - 1]:
         lower = grid.cells[row][top.column - 1] if two else None
         split = lower is not None and lower.text.strip() and not (lower.merged_from is not None and lower.merged_from == top.merged_from)
         if lower is not None and split:
-            heads.append(_head(top.column, close_gaps(lower.text), _word(top.text, mapping), mapping))
+            heads.append(_head(top.column, close_gaps(lower.text), groups[top.column - 1], mapping))
         else:
             heads.append(_head(top.column, close_gaps(top.text), None, mapping))
     return heads
