@@ -405,3 +405,30 @@ def test_a_csv_group_header_written_once_covers_the_empty_cells_after_it(tmp_pat
     assert second.channels == (Channel(ChannelKind.SERVICE_CENTER),)
     assert (first.audience, first.mode, second.audience, second.mode) == (Audience.PUBLIC, Mode.PROACTIVE, Audience.SPECIFIC_GROUP, Mode.ON_REQUEST)
     assert [note for note in imported.report.notes if not note.startswith("网址标识")] == []
+
+
+def test_a_second_table_below_the_catalogue_in_the_same_sheet_is_its_own_list(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "目录"
+    for values in (
+        ["某某县医疗保障局政务公开目录"],
+        ["序号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限"],
+        ["1", "概况信息", "机构职能", "职能", "《条例》", "即时"],
+        ["序号", "一级事项", "二级事项", "公开内容", "公开依据", "公开时限"],  # the header repeated: not a new table
+        ["2", "概况信息", "领导信息", "姓名", "《条例》", "即时"],
+        [],
+        ["附件3"],
+        ["某某县医疗保障局负面清单"],
+        ["序号", "事项类别", "公开事项", "内容", "不予公开的依据", "责任科室"],
+        ["1", "内部管理信息", "干部任免考察材料", "考察材料", "《干部档案工作条例》", "办公室"],
+        ["2", "内部管理信息", "人事处分决定", "处分决定", "《干部档案工作条例》", "办公室"],
+    ):
+        sheet.append(values)
+    path = tmp_path / "一张表.xlsx"
+    book.save(path)
+    agency = import_file(path, ImportOptions(region=REGION)).agency
+    assert [item.title for item in agency.catalogue[0].items] == ["机构职能", "领导信息"]
+    assert agency.negative is not None and (agency.negative.label, agency.negative.title) == ("附件3", "某某县医疗保障局负面清单")
+    assert [entry.title for entry in agency.negative.entries] == ["干部任免考察材料", "人事处分决定"]
+    assert agency.name == "某某县医疗保障局" and agency.catalogue_title == "某某县医疗保障局政务公开目录"

@@ -74,6 +74,11 @@ def _distinct(grid: Grid, row: int) -> list[str]:
     return texts
 
 
+def is_header_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
+    """Whether the row reads as a header (three known columns at least, half its texts)."""
+    return _is_header_row(grid, row, mapping)
+
+
 def _is_header_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
     texts = _distinct(grid, row)
     known = {column for text in texts if (column := _word(text, mapping)) is not None}

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from gkml_ssg.form.columns import Column
+from gkml_ssg.form.columns import Column, header_key
 from gkml_ssg.form.text import close_gaps
-from gkml_ssg.importing.headers import Header, find_header, header_texts
+from gkml_ssg.importing.headers import Header, find_header, header_texts, is_header_row
 from gkml_ssg.importing.report import Report
-from gkml_ssg.importing.rows import Body, Line, body, lines_above
+from gkml_ssg.importing.rows import Body, Line, body, lines_above, single_text
 from gkml_ssg.tables.grid import Document, Grid, Paragraph
 
 SHEET_LABEL = re.compile(r"^附件\s*\d+")
@@ -61,7 +61,9 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
     layout = Layout()
     last: tuple[Placed, Header, set[str]] | None = None  # the table placed last, its header and its words
     paragraphs = 0
-    for block in document.blocks:
+    blocks = list(document.blocks)
+    while blocks:
+        block = blocks.pop(0)
         if isinstance(block, Paragraph):
             paragraphs += 1
             if close_gaps(block.text):
@@ -81,6 +83,9 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
             else:
                 report.note(block.name, "找不到可识别的表头（如“二级事项”“公开内容”“公开依据”）", "未导入这个表格；如表头用词不同，可用 --mapping 指定列名对照")
             continue
+        block, rest = _split_at_next_table(block, header, mapping)
+        if rest is not None:  # another table below this one in the same sheet (附件3 under the catalogue)
+            blocks.insert(0, rest)
         _report_heads(block, header, report)
         if SHEET_LABEL.match(block.name):  # a workbook names an attachment's sheet by its label
             layout.lines[-1].append(Line(block.name, block.name))
@@ -100,6 +105,21 @@ def lay_out(document: Document, mapping: dict[str, Column], report: Report) -> L
         while layout.tables[-1].rows and isinstance(layout.tables[-1].rows[-1], Line):
             layout.lines[-1].insert(0, layout.tables[-1].rows.pop())  # type: ignore[arg-type]
     return layout
+
+
+def _split_at_next_table(grid: Grid, header: Header, mapping: dict[str, Column]) -> tuple[Grid, Grid | None]:
+    """The grid up to the header of another table further down (not this header repeated), and
+    that table with the lines just above it (its label and title); the grid whole when none."""
+    words = header_texts(grid, header)
+    for number in range(header.last + 1, grid.rows + 1):
+        texts = {header_key(cell.text) for cell in grid.cells[number - 1] if cell.text.strip()}
+        if not is_header_row(grid, number, mapping) or texts <= words:
+            continue
+        start = number
+        while start - 1 > header.last and (single_text(grid.cells[start - 2]) is not None or not any(c.text.strip() for c in grid.cells[start - 2])):
+            start -= 1
+        return Grid(grid.name, grid.cells[: start - 1]), Grid(grid.name, grid.cells[start - 1 :])
+    return grid, None
 
 
 def _facts(grid: Grid) -> dict[str, str] | None:
