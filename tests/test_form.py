@@ -96,3 +96,13 @@ def test_the_yaml_writer_gives_back_the_same_agency(path):
     again, errors = decode_agency(path.name, text.encode())
     assert not errors
     assert again == agency
+
+
+@pytest.mark.parametrize(
+    ("cell", "number", "name"),
+    [("一、概况信息", "一", "概况信息"), ("（二）政策文件", "二", "政策文件"), ("3.规划信息", "3", "规划信息"), ("12345热线", None, "12345热线")],
+)
+def test_a_category_cells_number_is_read_in_the_forms_officers_write_it(cell, number, name):
+    from gkml_ssg.importing.catalogue import split_number
+
+    assert split_number(cell) == (number, name)

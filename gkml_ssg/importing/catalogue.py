@@ -20,7 +20,10 @@ from gkml_ssg.importing.cells import RowJudge
 from gkml_ssg.importing.report import Report
 from gkml_ssg.importing.rows import Banner, Body, Row
 
-NUMBERED = re.compile(r"^\s*(?P<number>[一二三四五六七八九十百]{1,4}|\d{1,3})\s*[、.．]\s*(?P<name>\S.*)$", re.S)
+NUMBERED = re.compile(
+    r"^\s*(?:(?P<number>[一二三四五六七八九十百]{1,4}|\d{1,3})\s*[、.．]|[（(](?P<bracketed>[一二三四五六七八九十百]{1,4}|\d{1,3})[）)])\s*(?P<name>\S.*)$",
+    re.S,
+)
 
 
 @dataclass
@@ -36,7 +39,7 @@ class _Group:
 def split_number(text: str) -> tuple[str | None, str]:
     """`一、概况信息` → ("一", "概况信息"); an unnumbered name → (None, name)."""
     match = NUMBERED.match(text)
-    return (match["number"], match["name"].strip()) if match else (None, text)
+    return (match["number"] or match["bracketed"], match["name"].strip()) if match else (None, text)
 
 
 def catalogue(rows: list[Body], report: Report) -> tuple[Category, ...]:
