@@ -15,7 +15,7 @@ from gkml_ssg.content.model import ChannelKind
 from gkml_ssg.form.channels import channel_of
 from gkml_ssg.form.columns import Column, closest_column, header_key, known_column
 from gkml_ssg.form.text import close_gaps
-from gkml_ssg.tables.grid import Grid
+from gkml_ssg.tables.grid import Grid, distinct_cells
 
 # A header is looked for among a table's first rows (a sheet may have a title, counts and a unit
 # above it).
@@ -51,7 +51,7 @@ class Header:
 def find_header(grid: Grid, mapping: dict[str, Column]) -> Header | None:
     """The grid's header, or None when none of its first rows reads as one."""
     for row in range(1, min(grid.rows, SEARCH_ROWS) + 1):
-        if _is_header_row(grid, row, mapping):
+        if is_header_row(grid, row, mapping):
             two = row < grid.rows and _is_second_row(grid, row, mapping)
             return Header(row, row + 1 if two else row, tuple(_heads(grid, row, two, mapping)))
     return None
@@ -61,26 +61,9 @@ def _word(text: str, mapping: dict[str, Column]) -> Column | None:
     return mapping.get(header_key(text)) or known_column(text)
 
 
-def _distinct(grid: Grid, row: int) -> list[str]:
-    """The row's texts, each merged region once."""
-    seen: set[tuple[int, int]] = set()
-    texts = []
-    for cell in grid.cells[row - 1]:
-        origin = cell.merged_from or (cell.row, cell.column)
-        if origin in seen or not cell.text.strip():
-            continue
-        seen.add(origin)
-        texts.append(cell.text)
-    return texts
-
-
 def is_header_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
     """Whether the row reads as a header (three known columns at least, half its texts)."""
-    return _is_header_row(grid, row, mapping)
-
-
-def _is_header_row(grid: Grid, row: int, mapping: dict[str, Column]) -> bool:
-    texts = _distinct(grid, row)
+    texts = [cell.text for cell in distinct_cells(grid.cells[row - 1])]
     known = {column for text in texts if (column := _word(text, mapping)) is not None}
     return len(known) >= 3 and len(known) * 2 >= len(texts)
 

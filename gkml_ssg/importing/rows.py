@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gkml_ssg.form.columns import Column, header_key
 from gkml_ssg.form.text import close_gaps
 from gkml_ssg.importing.headers import Head, Header
-from gkml_ssg.tables.grid import Cell, Grid
+from gkml_ssg.tables.grid import Cell, Grid, distinct_cells
 
 # The words a document line starts with (or holds, for the counts).
 LINE_WORDS = re.compile(r"^(注|备注|说明|责任单位|填表人|复核人|审签人|填表时间|单位|附件\s*\d)\s*[：:0-9一二三四五六七八九十、.．]|主动公开一级事项|依申请公开二级事项")
@@ -88,7 +88,7 @@ def lines_above(grid: Grid, header: Header) -> list[Line]:
     """The document lines a sheet keeps above its header."""
     lines = []
     for number in range(1, header.first):
-        texts = [close_gaps(cell.text) for cell in _distinct_cells(grid.cells[number - 1])]
+        texts = [close_gaps(cell.text) for cell in distinct_cells(grid.cells[number - 1])]
         if texts:
             lines.append(Line("　".join(texts), grid.cells[number - 1][0].where))
     return lines
@@ -97,7 +97,7 @@ def lines_above(grid: Grid, header: Header) -> list[Line]:
 def single_text(cells: list[Cell]) -> tuple[str, str] | None:
     """The text of a row that holds one text only, with its place: one cell, one merged region, or
     the same text in every cell (a merged row saved as CSV by some programs)."""
-    distinct = _distinct_cells(cells)
+    distinct = distinct_cells(cells)
     if not distinct or len(cells) < 3:
         return None
     only = distinct[0]
@@ -108,18 +108,6 @@ def single_text(cells: list[Cell]) -> tuple[str, str] | None:
     if spans * 2 < len(cells) and only.column != 1:
         return None
     return close_gaps(only.text), only.where
-
-
-def _distinct_cells(cells: list[Cell]) -> list[Cell]:
-    seen: set[tuple[int, int]] = set()
-    distinct = []
-    for cell in cells:
-        origin = cell.merged_from or (cell.row, cell.column)
-        if origin in seen or not cell.text.strip():
-            continue
-        seen.add(origin)
-        distinct.append(cell)
-    return distinct
 
 
 def _repeats_header(cells: list[Cell], words: set[str]) -> bool:

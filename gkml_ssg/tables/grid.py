@@ -118,6 +118,19 @@ class Document:
         return found[::-1] if before else found
 
 
+def distinct_cells(cells: list[Cell]) -> list[Cell]:
+    """The cells of a row that hold text, each merged region once (at its first cell)."""
+    seen: set[tuple[int, int]] = set()
+    distinct = []
+    for cell in cells:
+        origin = cell.merged_from or (cell.row, cell.column)
+        if origin in seen or not cell.text.strip():
+            continue
+        seen.add(origin)
+        distinct.append(cell)
+    return distinct
+
+
 def check_marks(text: str) -> str:
     """The text with every check box or tick written as ☑, ☐ or √."""
     return "".join(CHECK_MARKS.get(character, character) for character in text)
