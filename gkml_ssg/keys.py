@@ -17,6 +17,7 @@ AGENCY_UNIT_PREFIX = "agency:"
 LISTING_UNIT_PREFIX = "page:"
 INDEX_UNIT_PREFIX = "index:"
 STATIC_UNIT = "static"
+DOWNLOADS_UNIT = "downloads"  # the site's downloads, gathered from every agency's, and their page
 CATALOGUE_UNIT = INDEX_UNIT_PREFIX + "catalogue"  # the list of search shards
 EDITS_UNIT = INDEX_UNIT_PREFIX + "edits"  # the edit bundle, present only between a build's two passes
 
@@ -45,11 +46,6 @@ def is_listing_unit(name: str) -> bool:
 
 def is_index_unit(name: str) -> bool:
     return name.startswith(INDEX_UNIT_PREFIX)
-
-
-def is_page_unit(name: str) -> bool:
-    """Whether the unit's files are pages (not static files, not the search index)."""
-    return is_agency_unit(name) or is_listing_unit(name)
 
 
 def digest(data: bytes) -> str:

@@ -22,7 +22,7 @@ from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import read_history
 
 # The seed site's pages: 194, 5 change histories, and the Atom feed when content/ is in a git checkout.
-SEED_PAGES = 199 + bool(read_history(REPO / "content").commits)
+SEED_PAGES = 200 + bool(read_history(REPO / "content").commits)
 
 
 def options(project, **overrides) -> BuildOptions:
@@ -54,11 +54,21 @@ def test_second_build_writes_nothing(project):
 def test_an_edit_rewrites_only_the_pages_it_changes(project):
     project.write("a/x.yml", AGENCY_YML)
     build(options(project, search_index=False))
+    before = tree_bytes(project.out)
     project.write("a/x.yml", AGENCY_YML.replace("公开内容: 机构职能", "公开内容: 机构职能和内设机构"))
     report = build(options(project, search_index=False))
+    changed = {path for path, data in tree_bytes(project.out).items() if before.get(path) != data}
     # the item page and the agency page show the content, and so do the item's JSON twin and the
-    # agency's downloads that hold the item (proactive.csv, catalogue.xlsx, catalogue.json); nothing else
-    assert report.write.written == 6
+    # agency's downloads that hold the item (proactive.csv, catalogue.xlsx, catalogue.json), the
+    # site's gathered list and workbook, and the data package (their hashes); the downloads page
+    # too when a size it shows changed; nothing else
+    agency = "agencies/x/"
+    assert changed - {"downloads/index.html", ".gkml-manifest.sqlite"} == {
+        f"{agency}items/1/index.html", f"{agency}items/1/index.json", f"{agency}index.html",
+        f"{agency}proactive.csv", f"{agency}catalogue.xlsx", f"{agency}catalogue.json",
+        "downloads/proactive.csv", "downloads/catalogue.xlsx", "datapackage.json",
+    }
+    assert report.write.written == len(changed - {".gkml-manifest.sqlite"})
 
 
 def test_outputs_whose_source_is_gone_are_deleted_and_foreign_files_kept(project):

@@ -12,7 +12,7 @@ from helpers import parse_html, resolve_internal
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.content.legal import cited_titles
-from gkml_ssg.content.load import load_content
+from gkml_ssg.content.load import load_content, load_site_config
 from gkml_ssg.site.graph import PageKind, assemble, normalise_base_path
 
 BASE = "/gkml/"
@@ -133,12 +133,15 @@ def test_every_internal_link_resolves_under_the_sub_path(built):
     pages = sorted(built.rglob("*.html"))
     laws = len(list((built / "legal-basis").glob("*/index.html")))
     assert laws > 40
-    # home, agencies, entries, their change histories, legal basis, laws, search, 404
-    assert len(pages) == 1 + 5 + 120 + 3 + 15 + 5 + 1 + laws + 1 + 1
+    # home, agencies, entries, their change histories, legal basis, laws, search, 404, downloads
+    assert len(pages) == 1 + 5 + 120 + 3 + 15 + 5 + 1 + laws + 1 + 1 + 1
+    licence = load_site_config(REPO / "content").licence
+    # links out that site.yml asks for: the ICP registry, the data licence's text
+    outside = ("https://beian.miit.gov.cn/", *((licence.url,) if licence else ()))
     for html_file in pages:
         page = parse_html(html_file)
         for link in page.links:
-            if link.startswith(("https://beian.miit.gov.cn/",)):
+            if link.startswith(outside):
                 continue
             assert not re.match(r"^[a-z]+:", link) and not link.startswith("//"), f"{html_file}: {link}"
             if link.startswith("#"):
@@ -209,13 +212,13 @@ def test_a_site_over_the_sitemap_limit_gets_a_sitemap_index(tmp_path, monkeypatc
     build(BuildOptions(source=REPO / "content", out=out, base_url=BASE, search_index=False))
     index = (out / "sitemap.xml").read_text(encoding="utf-8")
     parts = re.findall(r"<loc>(.*?)</loc>", index)
-    assert "<sitemapindex" in index and len(parts) == 4  # 196 listed pages in parts of 50
+    assert "<sitemapindex" in index and len(parts) == 4  # 197 listed pages in parts of 50
     listed = []
     for number, loc in enumerate(parts, start=1):
         assert loc == f"https://gkml.example.gov.cn/gkml/sitemaps/{number}.xml"
         part = (out / f"sitemaps/{number}.xml").read_text(encoding="utf-8")
         listed += re.findall(r"<loc>(.*?)</loc>", part)
-    assert len(listed) == len(set(listed)) == 196
+    assert len(listed) == len(set(listed)) == 197
 
 
 def test_a_much_cited_law_lists_its_entries_on_a_page_per_province(tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkml_ssg.content.load import SourceFile
-from gkml_ssg.keys import gkml_version
+from gkml_ssg.keys import DOWNLOADS_UNIT, gkml_version, is_listing_unit
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
 
 MANIFEST_NAME = ".gkml-manifest.sqlite"
@@ -113,6 +113,11 @@ class Manifest:
         with _connect(self.folder) as connection:
             rows = connection.execute("SELECT path, digest, slug, pages, listed FROM summaries").fetchall()
         return {row[0]: SummaryHead(*row) for row in rows}
+
+    def page_count(self) -> int:
+        """The pages the build made: every agency's, and one per other page unit."""
+        agencies = sum(head.page_count for head in self.summary_heads().values())
+        return agencies + sum(1 for name in self.keys if is_listing_unit(name) or name == DOWNLOADS_UNIT)
 
     @classmethod
     def read(cls, out: Path) -> Manifest:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from gkml_ssg.build.gathering import downloads_unit
 from gkml_ssg.build.index_units import edit_units, shard_units
 from gkml_ssg.build.lock import FolderLock
 from gkml_ssg.build.manifest import BuildRecord, Manifest
@@ -20,7 +21,7 @@ from gkml_ssg.build.progress import NoProgress, Progress
 from gkml_ssg.build.state import BuildState
 from gkml_ssg.build.write import Unit, WriteReport, WriteTransaction, check_output_folder, sweep_temporaries
 from gkml_ssg.content.production import require_publishable
-from gkml_ssg.keys import CATALOGUE_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit, is_page_unit
+from gkml_ssg.keys import CATALOGUE_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit
 from gkml_ssg.render.parallel import render_units, work_units
 from gkml_ssg.render.renderer import Renderer
 from gkml_ssg.search.pagefind import PagefindService
@@ -74,7 +75,7 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
         if state.scanned is not None and state.scanned != previous.sources:
             previous.refresh_sources(options.out, state.scanned)
         watch.lap("检查")
-        pages = sum(count for name, count in previous.files.items() if is_page_unit(name))
+        pages = previous.page_count()
         return BuildReport(pages, 0, WriteReport(0, sum(previous.files.values()), 0), watch.seconds)
 
     # An edit's search bundle is the next thing to wait for: Pagefind loads its language data
@@ -160,6 +161,10 @@ def _render(transaction: WriteTransaction, state: BuildState, progress: Progress
         transaction.stage(Unit(name, previous.keys[name], None))
     for name, key in state.kept_lists.items():
         transaction.stage(Unit(name, key, None))
+    # the site's downloads are gathered from the agencies' units just staged
+    downloads = downloads_unit(state, transaction, renderer)
+    transaction.stage(downloads)
+    rendered += downloads.files is not None  # its page
     transaction.stage(Unit(STATIC_UNIT, state.settings, {f"static/{name}": data for name, data in state.assets.items()}))
     return rendered
 

@@ -31,7 +31,7 @@ from gkml_ssg.keys import (
     is_listing_unit,
     listing_unit,
 )
-from gkml_ssg.site.graph import SiteGraph, agency_graph, with_lists
+from gkml_ssg.site.graph import SiteGraph, agency_graph, is_gathered, with_lists
 from gkml_ssg.site.list_inputs import listing_inputs
 from gkml_ssg.site.nodes import AgencyNode, agency_nodes, summarise
 from gkml_ssg.site.slugs import agency_slug_conflicts
@@ -142,7 +142,7 @@ class BuildState:
             self.index = plan_index(self.heads, self.page_count, previous, self._index_settings(), self.options.shard_pages)
             self.edits_first = edits_apply(self.index, previous, self.changed)
             if not self.edits_first:
-                self._load_agencies(self.index.slugs_to_index())
+                self.load_agencies(self.index.slugs_to_index())
         return site
 
     def index_nodes(self) -> dict[str, AgencyNode]:
@@ -154,7 +154,7 @@ class BuildState:
     def settle_nodes(self) -> dict[str, AgencyNode]:
         """After the edit bundle: the agencies of the stale shards, read now."""
         assert self.index is not None
-        self._load_agencies(self.index.slugs_to_index())
+        self.load_agencies(self.index.slugs_to_index())
         return self._nodes(self.index.slugs_to_index())
 
     def _nodes(self, slugs: set[str]) -> dict[str, AgencyNode]:
@@ -166,7 +166,7 @@ class BuildState:
         unless some were kept: then their summaries replace all others."""
         return BuildRecord(self.settings, self.sources, self.fresh, every_summary=not self.kept, history=self.checked_out)
 
-    def _load_agencies(self, slugs: set[str]) -> None:
+    def load_agencies(self, slugs: set[str]) -> None:
         """Load the agencies among these that were carried over unread (to index them)."""
         paths = {head.source_path for head in self.kept.values() if head.slug in slugs and head.slug not in self.nodes}
         if paths:
@@ -191,7 +191,11 @@ class BuildState:
             for node in self.nodes.values()
             if node.source.path not in self.kept
         }
-        keys |= {listing_unit(page.output): combined_key(settings, *listing_inputs(site, page)) for page in site.list_pages}
+        keys |= {
+            listing_unit(page.output): combined_key(settings, *listing_inputs(site, page))
+            for page in site.list_pages
+            if not is_gathered(page)
+        }
         return keys
 
     def _changed_agencies(self) -> set[str]:

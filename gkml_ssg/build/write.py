@@ -166,6 +166,7 @@ class WriteTransaction:
         self._previous_outputs: dict[str, dict[str, str]] = {}  # of the units staged with files
         self._produced_by: dict[str, str] = {}
         self._temporaries: list[tuple[str, str, str]] = []  # temporary, target, output path
+        self._staged: dict[str, str] = {}  # output path → its temporary
         self._committed = False
         self.manifest = previous  # after commit: the manifest it wrote
 
@@ -197,6 +198,7 @@ class WriteTransaction:
                 continue
             temporary = os.path.join(self._staging, str(len(self._temporaries)))
             self._temporaries.append((temporary, target, path))
+            self._staged[path] = temporary
             try:
                 if len(self._temporaries) == 1:
                     os.makedirs(self._staging, exist_ok=True)
@@ -204,6 +206,25 @@ class WriteTransaction:
                     handle.write(data)
             except OSError as error:
                 raise output_error(error, temporary) from None
+
+    def read(self, unit: str, path: str) -> bytes | None:
+        """The bytes file `path` of `unit` will hold once committed: its temporary's, or the
+        output folder's when it is unchanged, checked against the digest recorded for it. None
+        when the unit has no such file or the folder's is not the one recorded (edited or
+        removed by hand since)."""
+        if unit in self._records:
+            expected = self._records[unit].outputs.get(path)
+        elif unit in self._kept:
+            expected = self.previous.outputs([unit]).get(unit, {}).get(path)
+        else:
+            return None
+        if expected is None:
+            return None
+        try:
+            data = Path(self._staged.get(path) or self._folder.file(path)).read_bytes()
+        except (OSError, OutputRefused):
+            return None
+        return data if digest(data) == expected else None
 
     def commit(self, build: BuildRecord) -> WriteReport:
         """Swap the staged files in, delete what is no longer produced, and record the units with

@@ -12,6 +12,7 @@ from enum import Enum
 from gkml_ssg.content.addresses import SITE_URL_HINT, SITE_URL_PATTERN, site_url_problem
 from gkml_ssg.content.errors import Origin
 from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, yaml_field
+from gkml_ssg.content.licence import DataLicence
 from gkml_ssg.content.portal import Layout, Portal
 
 SLUG_HINT = "只能使用小写英文字母、数字和连字符，例如 huinong-yibao"
@@ -265,6 +266,9 @@ class SiteConfig:
     )
     portal: Portal | None = yaml_field(
         "门户", "本目录所属的门户网站：名称、首页、政府信息公开栏目、标志、颜色。填写后页头显示门户名称和返回栏目的链接。", default=None
+    )
+    licence: DataLicence | None = yaml_field(
+        "数据许可", "下载数据（CSV、Excel、JSON）的使用许可：数据包 datapackage.json 和下载页写明。", default=None
     )
     layout: Layout = yaml_field(
         "布局", "完整：页面有本站的页头和页脚；嵌入：不输出页头页脚，由门户的内容管理系统或服务器端包含（SSI）套上门户的框架。", default=Layout.FULL

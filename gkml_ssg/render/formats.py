@@ -22,6 +22,8 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 # A cell a spreadsheet would evaluate: =, +, - and @ start a formula; tab and carriage return
 # are stripped by some readers before one of those.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
+_GUARDED = (*_FORMULA_STARTS, GUARD)
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,17 @@ def _json_default(value: Any) -> Any:
 
 def csv_cell(value: Any) -> str:
     """A value as one CSV cell (RFC 4180 quoting); text that starts like a formula gets a leading
-    apostrophe, which spreadsheets show as text."""
+    apostrophe, which spreadsheets show as text (OWASP's rule for CSV injection). Text that starts
+    with an apostrophe gets one more, so that `csv_text` gives back exactly what was written."""
     text = "" if value is None else str(value.value if isinstance(value, enum.Enum) else value)
-    if text.startswith(_FORMULA_STARTS):
-        text = "'" + text
+    if text.startswith(_GUARDED):
+        text = GUARD + text
     return '"' + text.replace('"', '""') + '"'
+
+
+def csv_text(cell: str) -> str:
+    """The text a CSV cell made by `csv_cell` was made from (its quoting already read)."""
+    return cell.removeprefix(GUARD)
 
 
 FORMATS: dict[str, OutputFormat] = {

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from gkml_ssg.keys import agency_unit, listing_unit
 from gkml_ssg.render.renderer import Renderer
-from gkml_ssg.site.graph import Page, SiteGraph
+from gkml_ssg.site.graph import Page, SiteGraph, is_gathered
 
 # Below this many pages, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 2000
@@ -29,10 +29,13 @@ def default_workers() -> int:
 
 def work_units(site: SiteGraph) -> list[tuple[str, tuple[Page, ...]]]:
     """The pages grouped by what they depend on: one unit per agency (its page and its entries'),
-    then one per page that lists other pages (see `site.list_inputs`)."""
+    then one per page that lists other pages (see `site.list_inputs`). The downloads page is
+    not among them."""
     by_agency: dict[str, list[Page]] = {}
     listings: list[tuple[str, tuple[Page, ...]]] = []
     for page in site.pages:
+        if is_gathered(page):
+            continue  # rendered once every agency's downloads are (`build.gathering`)
         if page.agency is None:
             listings.append((listing_unit(page.output), (page,)))
         else:

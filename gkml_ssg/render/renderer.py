@@ -3,6 +3,7 @@ page's kind declares (see `site.kinds` and `formats`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,9 @@ class Renderer:
         environment.globals["channel_list"] = channel_list
         return environment
 
-    def render(self, site: SiteGraph, page: Page) -> dict[str, bytes]:
-        """Every file of the page: output path → bytes."""
+    def render(self, site: SiteGraph, page: Page, made: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+        """Every file of the page: output path → bytes. `made`: files made for the page before,
+        which it links with their sizes (the site's downloads)."""
 
         def url(path: str) -> str:
             return site.url(path)
@@ -80,7 +82,7 @@ class Renderer:
                 raise jinja2.TemplateRuntimeError(f"静态文件 static/{name} 不存在")
             return f"{site.url('static/' + name)}?v={self._asset_versions[name]}"
 
-        files: dict[str, bytes] = {}
+        files: dict[str, bytes] = dict(made or {})
         # A page's HTML links its other files with their sizes (an agency's downloads): those come first.
         ordered = sorted(page.outputs, key=lambda output: output[0] == "html")
         for output_format, template_name, output in ordered:
@@ -88,6 +90,7 @@ class Renderer:
             if produce is not None:
                 files[output] = produce(page)
                 continue
+            # by path from the page's folder when below it (`proactive.csv`), else from the site's root
             sizes = {path.removeprefix(page.path): len(data) for path, data in files.items()}
             try:
                 template = self.environment(output_format).get_template(template_name)

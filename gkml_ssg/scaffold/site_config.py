@@ -39,6 +39,9 @@ SITE_EXAMPLES: dict[str, object] = {
     "portal.logo": "logo.png",
     "portal.header_include": "/include/header.shtml",
     "portal.footer_include": "/include/footer.shtml",
+    "licence.title": "知识共享署名 4.0 国际许可协议",
+    "licence.url": "https://creativecommons.org/licenses/by/4.0/deed.zh-hans",
+    "licence.name": "CC-BY-4.0",
 }
 
 HEADER = (

@@ -12,6 +12,8 @@ URL scheme (relative to the site's base path):
     legal-basis/<law>/                   one law and every entry that cites it (or, for a
     legal-basis/<law>/<province>/        much-cited law, its provinces, each on its own page)
     search/                              the search page (?q=…)
+    downloads/                           the site's downloads: every agency's lists in one CSV
+                                         each and one workbook; datapackage.json describes them
     404.html, sitemap.xml, robots.txt
     feed.xml                             Atom feed of recent changes (in a git checkout)
 
@@ -32,7 +34,7 @@ from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import NO_HISTORY, Commit, SourceHistory
 from gkml_ssg.content.load import SITE_CONFIG_NAME, Content
 from gkml_ssg.content.model import SiteConfig
-from gkml_ssg.site.kinds import KINDS, PageKind
+from gkml_ssg.site.kinds import DOWNLOADS_FOLDER, KINDS, PageKind
 from gkml_ssg.site.nodes import AgencyNode, EntryNode, agency_nodes, summarise
 from gkml_ssg.site.slugs import agency_slug_conflicts
 from gkml_ssg.site.summaries import AgencySummary, LawNode, RegionGroup, laws_of, regions_of
@@ -199,7 +201,9 @@ def assemble(content: Content, base_url: str | None = None, history: SourceHisto
 
 
 def agency_graph(config: SiteConfig, base_url: str | None, nodes: tuple[AgencyNode, ...], history: SourceHistory) -> SiteGraph:
-    """The graph of these agencies' pages, without the pages that list other pages."""
+    """The graph of these agencies' pages and the downloads page, without the pages that list
+    other pages. The downloads page is made from every agency's downloads by the build
+    (`build.gathering`), whichever agencies it loaded."""
     origin, base_path = site_address(config, base_url)
     pages = []
     for agency in nodes:
@@ -210,7 +214,13 @@ def agency_graph(config: SiteConfig, base_url: str | None, nodes: tuple[AgencyNo
             previous = chain[index - 1] if index > 0 else None
             following = chain[index + 1] if index + 1 < len(chain) else None
             pages.append(Page(entry.kind, entry.path, entry.title, agency, entry, previous, following))
+    pages.append(Page(PageKind.DOWNLOADS, DOWNLOADS_FOLDER, "数据下载"))
     return SiteGraph(config, origin, base_path, tuple(pages), history)
+
+
+def is_gathered(page: Page) -> bool:
+    """Whether the page is made from every agency's rendered downloads rather than from the graph."""
+    return KINDS[page.kind].gathered
 
 
 def with_lists(graph: SiteGraph, summaries: tuple[AgencySummary, ...]) -> SiteGraph:
@@ -234,7 +244,7 @@ def with_lists(graph: SiteGraph, summaries: tuple[AgencySummary, ...]) -> SiteGr
                 for province, path, _, _ in law.provinces()
             ]
     # counted, not listed: listing would unpack every agency's page addresses
-    listed = 1 + sum(1 for page in lists if in_sitemap(page)) + sum(s.page_count for s in summaries)
+    listed = 1 + sum(1 for page in (*graph.list_pages, *lists) if in_sitemap(page)) + sum(s.page_count for s in summaries)
     part_count = -(-listed // SITEMAP_LIMIT)
     if part_count > 1:
         lists += [Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"站点地图 {n}", part=n) for n in range(1, part_count + 1)]

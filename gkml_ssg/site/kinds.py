@@ -33,6 +33,7 @@ class PageKind(Enum):
     SITEMAP_PART = "sitemap-part"
     ROBOTS = "robots"
     FEED = "feed"
+    DOWNLOADS = "downloads"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class KindSpec:
     in_sitemap: bool = True  # listed in sitemap.xml
     searched: bool = False  # its pages are records of the search index
     agency_page: bool = False  # one per agency (rendered with the agency's unit), not one per site
+    # made from every agency's downloads once they are rendered (`build.gathering`), not from the graph alone
+    gathered: bool = False
 
 
 # Filter names of the search page (the Pagefind filters a reader narrows results with).
@@ -170,6 +173,28 @@ AGENCY_DOWNLOADS = (
     Output("json", "catalogue.json", "catalogue.json"),
 )
 
+
+
+@dataclass(frozen=True)
+class GatheredList:
+    """A list of every agency's rows, gathered from each agency's CSV of it into one CSV and one
+    sheet of the site's workbook (`render.gathered`), described in the data package."""
+
+    name: str  # of its resource in datapackage.json
+    file: str  # the agency's CSV it gathers, and the site's CSV under DOWNLOADS_FOLDER
+    title: str
+    description: str
+
+
+GATHERED_LISTS = (
+    GatheredList("proactive", "proactive.csv", "主动公开事项", "各机构政府信息主动公开基本目录的全部事项，一行一个事项。"),
+    GatheredList("on-request", "on-request.csv", "依申请公开事项", "各机构依申请公开（不予主动公开）清单的全部条目，一行一个条目。"),
+    GatheredList("negative", "negative.csv", "负面清单", "各机构不予公开信息清单（负面清单）的全部条目，一行一个条目。"),
+)
+DOWNLOADS_FOLDER = "downloads/"  # the downloads page and the site's gathered files
+SITE_WORKBOOK = "catalogue.xlsx"  # the gathered lists, a sheet each, under DOWNLOADS_FOLDER
+DATA_PACKAGE = "datapackage.json"  # at the site's root, as the Frictionless standard places it
+
 _CATALOGUE_COLUMN = "政务公开目录"
 _LEGAL_COLUMN = "公开依据索引"
 
@@ -196,6 +221,7 @@ KINDS: dict[PageKind, KindSpec] = {
         KindSpec(PageKind.SITEMAP_PART, (Output("xml", "sitemap.xml", ""),), in_sitemap=False),
         KindSpec(PageKind.ROBOTS, (Output("text", "robots.txt", ""),), in_sitemap=False),
         KindSpec(PageKind.FEED, (Output("xml", "feed.xml", ""),), in_sitemap=False),
+        KindSpec(PageKind.DOWNLOADS, html("downloads.html"), column="数据下载", gathered=True),
     )
 }
 

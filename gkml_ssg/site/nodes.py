@@ -99,6 +99,11 @@ def agency_nodes(content: Content, history: SourceHistory = NO_HISTORY) -> tuple
     return tuple(_agency_node(source, errors, cited, history.of(source.path)) for source in content.agencies), errors
 
 
+def agency_path(slug: str) -> str:
+    """The path of an agency's page, below which are its entries' pages and its downloads."""
+    return f"agencies/{slug}/"
+
+
 def _agency_node(
     source: AgencySource, errors: list[ContentError], cited: dict[str, CitedBasis], history: tuple[Commit, ...]
 ) -> AgencyNode:
@@ -113,7 +118,7 @@ def _agency_node(
                 code="bad-file-name",
             )
         )
-    path = f"agencies/{slug}/"
+    path = agency_path(slug)
 
     def basis(text: str) -> CitedBasis:
         if text not in cited:
