@@ -22,6 +22,8 @@ from typing import NamedTuple
 import corpus_vocab as vocab
 import yaml
 
+from gkml_ssg.content.index_numbers import credit_code_check, index_number, mark_of
+
 USAGE = "usage: python bench/make_corpus.py N DIR\n  writes N synthetic agencies and site.yml into DIR (new or empty)"
 
 SITE = {
@@ -33,6 +35,7 @@ SITE = {
 }
 AGENCY_REMARK = "合成数据：本目录由 bench/make_corpus.py 生成，机构名称取自真实行政区划，目录内容为虚构，不代表该机构的实际公开目录。"
 CHINESE_NUMERALS = "一二三四五六七八九十"
+INDEX_YEAR = 2024
 
 
 class County(NamedTuple):
@@ -285,12 +288,27 @@ def make_agency(number: int) -> tuple[str, dict]:
             "主动公开二级事项": sum(len(c["事项"]) for c in catalogue),
             "依申请公开二级事项": len(on_request["条目"]) if on_request else 0,
         }
+    code = synthetic_code(number)
+    rows = [*(item for category in catalogue for item in category["事项"]), *(on_request["条目"] if on_request else ()), *negative["条目"]]
+    for serial, row in enumerate(rows, start=1):  # numbered as `gkml index-numbers` numbers them
+        numbered = {"索引号": index_number(code, INDEX_YEAR, serial), **row}
+        row.clear()
+        row.update(numbered)
+    document["机构代码"] = code
+    document["索引号已编至"] = mark_of(INDEX_YEAR, len(rows))
     document["备注"] = AGENCY_REMARK
     document["目录"] = catalogue
     if on_request:
         document["依申请公开"] = on_request
     document["负面清单"] = negative
     return f"{county.province_slug}/{county.city_slug}/{agency.slug}.yml", document
+
+
+def synthetic_code(number: int) -> str:
+    """An 18-character 统一社会信用代码 for agency `number`, its check character right (机关 `11`,
+    a made-up region and body: the agencies are invented)."""
+    body = f"11{100000 + number % 900000:06d}MB{number:07d}"
+    return body + credit_code_check(body)
 
 
 # --- YAML, written by hand: fast, and plain scalars wherever YAML reads them back as the same string.

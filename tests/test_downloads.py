@@ -54,7 +54,7 @@ def test_each_list_as_csv_has_the_seeds_rows_and_values(seeds_site, seeds):
         proactive = rows(folder / "proactive.csv")
         assert len(proactive) == len(items), source.path
         for row, (category, item) in zip(proactive, items, strict=True):
-            assert row["机构"] == agency.name and row["区县"] == agency.region.county
+            assert row["发布机构"] == agency.name and row["区县"] == agency.region.county
             assert (row["一级事项"], row["二级事项"], row["序号"]) == (category.name, item.title or "", item.number or "")
             assert row["公开依据"].split("\n") == list(item.basis) or (row["公开依据"] == "" and not item.basis)
             assert row["公开内容"] == (item.content or "") and row["备注"] == (item.remarks or "")
@@ -77,7 +77,7 @@ def test_the_json_is_the_catalogue_as_the_model_describes_it(seeds_site, seeds):
         assert json.loads((folder / "catalogue.json").read_text(encoding="utf-8")) == json.loads(json.dumps(model_tree(source.agency)))
         first = json.loads((folder / "items/1/index.json").read_text(encoding="utf-8")) if (folder / "items/1").is_dir() else None
         if first is not None:
-            assert first["机构"] == source.agency.name and first["清单"] == "主动公开事项"
+            assert first["发布机构"] == source.agency.name and first["清单"] == "主动公开事项"
 
 
 def test_every_entry_page_has_a_json_twin_announced_in_its_head(seeds_site):

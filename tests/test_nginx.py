@@ -174,6 +174,12 @@ def pagefind_file(site: NginxSite, suffix: str) -> str:
         (".pf_fragment", "application/octet-stream", IMMUTABLE),
         (".pf_filter", "application/octet-stream", IMMUTABLE),
         ("probe.wasm", "application/wasm", REVALIDATE),
+        ("agencies/huinong-yibao/proactive.csv", "text/csv; charset=utf-8", REVALIDATE),
+        ("agencies/huinong-yibao/catalogue.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", REVALIDATE),
+        ("agencies/huinong-yibao/items/1/index.json", "application/json; charset=utf-8", REVALIDATE),
+        ("downloads/negative.csv", "text/csv; charset=utf-8", REVALIDATE),
+        ("downloads/catalogue.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", REVALIDATE),
+        ("datapackage.json", "application/json; charset=utf-8", REVALIDATE),
     ],
 )
 def test_headers_types_and_caching(site, path, content_type, cache):

@@ -73,7 +73,7 @@ def test_site_proactive_values_equal_the_yaml(seeds_site, seeds):
                 position += 1
                 segment = item.slug or str(position)
                 row = by_address[f"https://gkml.example.gov.cn/agencies/{slug_of(source)}/items/{segment}/"]
-                assert (row["机构"], row["一级事项"], row["二级事项"]) == (agency.name, category.name, item.title or "")
+                assert (row["发布机构"], row["一级事项"], row["二级事项"]) == (agency.name, category.name, item.title or "")
                 assert row["公开内容"] == (item.content or "") and row["公开依据"] == "\n".join(item.basis)
                 assert row["公开对象"] == (item.audience.value if item.audience else "")
 

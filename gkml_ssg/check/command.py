@@ -12,6 +12,7 @@ from pathlib import Path
 
 from gkml_ssg.build.options import BuildOptions, portal_assets, static_files
 from gkml_ssg.check.diagnostics import Diagnostic, Severity, errors
+from gkml_ssg.check.index_lint import shared_codes
 from gkml_ssg.check.lint import lint_agency
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.load import Content, load_content
@@ -79,7 +80,10 @@ def check_content(source: Path, workers: int | None = None) -> CheckReport:
 def _warnings(source: Path, content: Content) -> list[Diagnostic]:
     # The values' own lines come from the file's node tree (the model keeps only the rows').
     return [
-        warning
-        for agency in content.agencies
-        for warning in lint_agency(agency.path, agency.agency, FileOrigins(source / agency.path))
+        *(
+            warning
+            for agency in content.agencies
+            for warning in lint_agency(agency.path, agency.agency, FileOrigins(source / agency.path))
+        ),
+        *shared_codes((agency.path, agency.agency) for agency in content.agencies),
     ]

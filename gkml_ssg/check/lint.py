@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from enum import Enum
-from functools import cache
 
-from gkml_ssg.check.diagnostics import Diagnostic, Severity
-from gkml_ssg.content.errors import ContentError, Origin
+from gkml_ssg.check.diagnostics import Diagnostic
+from gkml_ssg.check.index_lint import missing_index_numbers
+from gkml_ssg.check.lint_file import LintFile, model_key
+from gkml_ssg.content.errors import Origin
 from gkml_ssg.content.fields import yaml_fields
 from gkml_ssg.content.legal import is_well_formed
 from gkml_ssg.content.model import (
@@ -43,42 +43,20 @@ _SPACING_EXEMPT = frozenset({"remarks", "source_file"})
 EXAMPLE_CITATION = "《中华人民共和国政府信息公开条例》（国务院令第711号）"
 
 
-@cache
-def _key(cls: type, attribute: str) -> str:
-    """The YAML key of a model attribute, from its declaration (the model is the only place it is spelled)."""
-    return next(info.key for f, info in yaml_fields(cls) if f.name == attribute)
-
-
-@dataclass(frozen=True)
-class _File:
-    """One agency file: where its values are, and how to word a warning about one of them."""
-
-    path: str
-    origins: Mapping[str, Origin]
-
-    def line_of(self, field: str) -> int | None:
-        origin = self.origins.get(field)
-        return origin.line if origin else None
-
-    def warning(self, code: str, field: str, message: str, hint: str | None, near: Origin | None) -> Diagnostic:
-        # `near` is the row's origin, for a value the node tree does not have (it always should)
-        origin = self.origins.get(field, near)
-        return Diagnostic(Severity.WARNING, ContentError(self.path, message, origin, field, hint, code))
-
-
 def lint_agency(path: str, agency: Agency, origins: Mapping[str, Origin]) -> list[Diagnostic]:
     """Every warning about one agency file (`path` relative to the content folder)."""
-    file = _File(path, origins)
+    file = LintFile(path, origins)
     return [
         *declared_counts(file, agency),
         *extraction_spacing(file, agency),
         *citation_form(file, agency),
         *duplicate_titles(file, agency),
         *negative_matches_item(file, agency),
+        *missing_index_numbers(file, agency),
     ]
 
 
-def declared_counts(file: _File, agency: Agency) -> Iterator[Diagnostic]:
+def declared_counts(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
     """The counts a catalogue's header declares, against its rows (001 declares 6 and 37)."""
     declared = agency.declared
     if declared is None:
@@ -93,12 +71,12 @@ def declared_counts(file: _File, agency: Agency) -> Iterator[Diagnostic]:
             "依申请公开清单的条目和目录中公开方式为“依申请”的事项",
         ),
     }
-    counts_key = _key(Agency, "declared")
+    counts_key = model_key(Agency, "declared")
     for attribute, (count, counted) in actual.items():
         stated = getattr(declared, attribute)
         if stated is None or stated == count:
             continue
-        key = _key(DeclaredCounts, attribute)
+        key = model_key(DeclaredCounts, attribute)
         yield file.warning(
             "declared-count-mismatch",
             f"{counts_key}.{key}",
@@ -108,7 +86,7 @@ def declared_counts(file: _File, agency: Agency) -> Iterator[Diagnostic]:
         )
 
 
-def extraction_spacing(file: _File, agency: Agency) -> Iterator[Diagnostic]:
+def extraction_spacing(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
     for field, text, near in _texts(agency, "", agency.origin):
         found = list(_EXTRACTION_SPACE.finditer(text))
         if not found:
@@ -149,7 +127,7 @@ def _texts(value: object, field: str, near: Origin | None) -> Iterator[tuple[str
                 yield from _texts(getattr(value, f.name), f"{field}.{info.key}" if field else info.key, near)
 
 
-def citation_form(file: _File, agency: Agency) -> Iterator[Diagnostic]:
+def citation_form(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
     """Each legal basis should open with the 《title》 it cites: the legal-basis index groups by it."""
     for field, citation, near in _citations(agency):
         if is_well_formed(citation):
@@ -170,35 +148,35 @@ def citation_form(file: _File, agency: Agency) -> Iterator[Diagnostic]:
 
 def _citations(agency: Agency) -> Iterator[tuple[str, str, Origin | None]]:
     """Every citation an agency makes: 公开依据, 不予（主动）公开的依据, and its overview's 公开依据."""
-    catalogue = _key(Agency, "catalogue")
+    catalogue = model_key(Agency, "catalogue")
     for c, category in enumerate(agency.catalogue, start=1):
         for i, item in enumerate(category.items, start=1):
-            row = f"{catalogue}[{c}].{_key(Category, 'items')}[{i}]"
+            row = f"{catalogue}[{c}].{model_key(Category, 'items')}[{i}]"
             for n, text in enumerate(item.basis, start=1):
-                yield f"{row}.{_key(Item, 'basis')}[{n}]", text, item.origin
+                yield f"{row}.{model_key(Item, 'basis')}[{n}]", text, item.origin
     for list_key, entries, grounds_key in _lists(agency):
         for e, entry in enumerate(entries, start=1):
             for n, text in enumerate(entry.grounds, start=1):
                 yield f"{list_key}[{e}].{grounds_key}[{n}]", text, entry.origin
     if agency.overview is not None:
-        overview = _key(Agency, "overview")
+        overview = model_key(Agency, "overview")
         for n, text in enumerate(agency.overview.basis, start=1):
-            yield f"{overview}.{_key(Overview, 'basis')}[{n}]", text, agency.origin
+            yield f"{overview}.{model_key(Overview, 'basis')}[{n}]", text, agency.origin
 
 
 def _lists(agency: Agency) -> Iterator[tuple[str, tuple[OnRequestEntry | NegativeEntry, ...], str]]:
     """The on-request and negative lists: key path of their entries, the entries, their grounds' key."""
     if agency.on_request is not None:
         yield (
-            f"{_key(Agency, 'on_request')}.{_key(OnRequestList, 'entries')}",
+            f"{model_key(Agency, 'on_request')}.{model_key(OnRequestList, 'entries')}",
             agency.on_request.entries,
-            _key(OnRequestEntry, "grounds"),
+            model_key(OnRequestEntry, "grounds"),
         )
     if agency.negative is not None:
         yield (
-            f"{_key(Agency, 'negative')}.{_key(NegativeList, 'entries')}",
+            f"{model_key(Agency, 'negative')}.{model_key(NegativeList, 'entries')}",
             agency.negative.entries,
-            _key(NegativeEntry, "grounds"),
+            model_key(NegativeEntry, "grounds"),
         )
 
 
@@ -207,15 +185,15 @@ def title_key(title: str) -> str:
     return re.sub(r"\s+", "", title).replace("(", "（").replace(")", "）")
 
 
-def duplicate_titles(file: _File, agency: Agency) -> Iterator[Diagnostic]:
-    catalogue = _key(Agency, "catalogue")
-    title = _key(Item, "title")
+def duplicate_titles(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
+    catalogue = model_key(Agency, "catalogue")
+    title = model_key(Item, "title")
     for c, category in enumerate(agency.catalogue, start=1):
         first: dict[str, tuple[str, str]] = {}  # title key → the first such item's title field and title
         for i, item in enumerate(category.items, start=1):
             if item.title is None:
                 continue
-            field = f"{catalogue}[{c}].{_key(Category, 'items')}[{i}].{title}"
+            field = f"{catalogue}[{c}].{model_key(Category, 'items')}[{i}].{title}"
             earlier, earlier_title = first.setdefault(title_key(item.title), (field, item.title))
             if earlier == field:
                 continue
@@ -237,20 +215,20 @@ _NEGATIVE_REMARK_NAMES = ("主动公开", "目录")
 _ITEM_REMARK_NAMES = ("负面清单", "不予公开")
 
 
-def negative_matches_item(file: _File, agency: Agency) -> Iterator[Diagnostic]:
+def negative_matches_item(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
     """A negative-list entry titled like a proactively disclosed item needs a remark saying what is
     disclosed and what is not (seed 000: the result of an inspection is disclosed, its case file is not)."""
     if agency.negative is None:
         return
-    catalogue = _key(Agency, "catalogue")
+    catalogue = model_key(Agency, "catalogue")
     items: dict[str, tuple[str, Item]] = {}
     for c, category in enumerate(agency.catalogue, start=1):
         for i, item in enumerate(category.items, start=1):
             if item.title is not None and item.mode is not Mode.ON_REQUEST:
-                items.setdefault(title_key(item.title), (f"{catalogue}[{c}].{_key(Category, 'items')}[{i}]", item))
+                items.setdefault(title_key(item.title), (f"{catalogue}[{c}].{model_key(Category, 'items')}[{i}]", item))
     item_names = (*_ITEM_REMARK_NAMES, *((agency.negative.label,) if agency.negative.label else ()))
-    entries = f"{_key(Agency, 'negative')}.{_key(NegativeList, 'entries')}"
-    remarks = _key(NegativeEntry, "remarks")
+    entries = f"{model_key(Agency, 'negative')}.{model_key(NegativeList, 'entries')}"
+    remarks = model_key(NegativeEntry, "remarks")
     for e, entry in enumerate(agency.negative.entries, start=1):
         match = items.get(title_key(entry.title))
         if match is None:
@@ -258,10 +236,10 @@ def negative_matches_item(file: _File, agency: Agency) -> Iterator[Diagnostic]:
         row, item = match
         if _mentions(entry.remarks, _NEGATIVE_REMARK_NAMES) or _mentions(item.remarks, item_names):
             continue
-        line = file.line_of(f"{row}.{_key(Item, 'title')}")
+        line = file.line_of(f"{row}.{model_key(Item, 'title')}")
         yield file.warning(
             "negative-matches-item",
-            f"{entries}[{e}].{_key(NegativeEntry, 'title')}",
+            f"{entries}[{e}].{model_key(NegativeEntry, 'title')}",
             f"负面清单条目“{entry.title}”与主动公开事项同名（{row}" + (f"，第 {line} 行" if line else "") + "），"
             "但没有备注说明哪些公开、哪些不公开",
             f"请在此条目的“{remarks}”中说明它与主动公开事项的区别（如“检查结果主动公开，检查案卷不予公开”），"

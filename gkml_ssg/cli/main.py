@@ -13,6 +13,7 @@ from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.progress import terminal_progress
 from gkml_ssg.cli.failures import REFUSALS, fail, reported
 from gkml_ssg.cli.new import new_command
+from gkml_ssg.cli.numbers import index_numbers_command
 from gkml_ssg.cli.release import (
     check_archive_option,
     publish_command,
@@ -149,4 +150,5 @@ main.add_command(publish_command)
 main.add_command(import_command)
 main.add_command(export_command)
 main.add_command(new_command)
+main.add_command(index_numbers_command)
 main.add_command(verify_command)

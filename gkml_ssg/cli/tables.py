@@ -71,7 +71,7 @@ def import_command(
     if imported.report.errors:
         _refuse("导入结果未通过内容校验（见上），未写入文件；这是 gkml 的缺陷，请报告维护者")
     if not dry_run and out is not None:
-        _write(out, imported.yaml.encode("utf-8"))
+        write_whole(out, imported.yaml.encode("utf-8"))
         click.echo(f"已写入 {out}")
 
 
@@ -85,11 +85,13 @@ def schema_comment_path(out: Path) -> str | None:
     return None
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_whole(path: Path, data: bytes) -> None:
     """The file written whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        # a file replaced keeps its permissions (mkstemp's are the owner's alone)
+        os.chmod(temporary, path.stat().st_mode & 0o7777 if path.exists() else 0o644)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
@@ -135,5 +137,5 @@ def export_command(agency_file: Path, form: str, out: Path | None, force: bool) 
         exported = export_agency(agency, form)
     except ValueError as error:
         _refuse(f"导出失败：{error}")
-    _write(out, exported)
+    write_whole(out, exported)
     click.echo(f"已写入 {out}")

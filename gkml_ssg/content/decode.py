@@ -155,6 +155,9 @@ class Decoder:
         if info.pattern and not re.fullmatch(info.pattern, value):
             message = (info.explain(value) if info.explain else None) or f"“{value}”的格式不对"
             return self.error(node, field, message, info.pattern_hint, code="bad-format")
+        problem = info.check(value) if info.check else None
+        if problem is not None:
+            return self.error(node, field, problem, None, code="bad-value")
         return value
 
     def _enum(self, node: Scalar, tp: type[Enum], field: str) -> Any:

@@ -30,6 +30,8 @@ class FieldInfo:
     pattern_hint: str | None = None  # what to write instead when the pattern does not match
     # Why a value the pattern refuses is wrong, in Chinese (the pattern alone decides; None: “格式不对”)
     explain: Callable[[str], str | None] | None = None
+    # What is wrong with a value the pattern accepts (a code's check character), in Chinese; None: nothing
+    check: Callable[[str], str | None] | None = None
     max_length: int | None = None  # of a text value, in characters
     maximum: int | None = None  # of an integer value
     markdown: bool = False  # rendered as Markdown (raw HTML is never passed through)

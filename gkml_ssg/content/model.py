@@ -12,6 +12,7 @@ from enum import Enum
 from gkml_ssg.content.addresses import SITE_URL_HINT, SITE_URL_PATTERN, site_url_problem
 from gkml_ssg.content.errors import Origin
 from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN, yaml_field
+from gkml_ssg.content.index_numbers import agency_code_field, index_mark_field, index_number_field
 from gkml_ssg.content.licence import DataLicence
 from gkml_ssg.content.portal import Layout, Portal
 
@@ -89,6 +90,7 @@ class Item:
         pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
         pattern_hint=SLUG_HINT, searchable=False,
     )
+    index_number: str | None = index_number_field()
     content: str | None = yaml_field("公开内容", "公开内容（要素）。支持 Markdown，不支持 HTML。", default=None, markdown=True)
     basis: tuple[str, ...] = yaml_field(
         "公开依据", "公开依据：每条法律法规或文件单独一项，如“《中华人民共和国政府信息公开条例》（国务院令第711号）”。", default=(), cited=True
@@ -129,6 +131,7 @@ class OnRequestEntry:
         "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
         pattern_hint=SLUG_HINT, searchable=False,
     )
+    index_number: str | None = index_number_field()
     category: str | None = yaml_field("一级事项", "一级事项。", default=None)
     content: str | None = yaml_field("不予主动公开的内容", "不予主动公开的内容。", default=None, markdown=True)
     grounds: tuple[str, ...] = yaml_field("不予主动公开的依据", "不予主动公开的依据，每条单独一项。", default=(), cited=True)
@@ -149,6 +152,7 @@ class NegativeEntry:
         "网址标识", "固定该条目页面的网址；省略时按顺序编号。", default=None, pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
         pattern_hint=SLUG_HINT, searchable=False,
     )
+    index_number: str | None = index_number_field()
     kind: str | None = yaml_field("事项类别", "事项类别，如“行政检查类”。", default=None)
     content: str | None = yaml_field("内容", "不予公开的内容。", default=None, markdown=True)
     grounds: tuple[str, ...] = yaml_field("不予公开的依据", "不予公开的依据，每条单独一项。", default=(), cited=True)
@@ -226,6 +230,8 @@ class Agency:
         pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH,
         pattern_hint=SLUG_HINT, searchable=False,
     )
+    code: str | None = agency_code_field()
+    index_mark: str | None = index_mark_field()
     catalogue_title: str | None = yaml_field("目录名称", "目录在原文中的标题。", default=None)
     unit: str | None = yaml_field("单位", "原文表头“单位：”后的文字。", default=None)
     form: FormInfo | None = yaml_field("填表信息", "责任单位、填表人、复核人、审签人、填表时间。", default=None)

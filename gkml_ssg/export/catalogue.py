@@ -71,6 +71,8 @@ def _fields(rows: Sequence[Row]) -> list[Field[Row]]:
         fields.append(Field(Column.VALIDITY.value, lambda row: text(row[1].validity.value if row[1].validity else None)))
     if any(item.slug is not None for item in items):
         fields.append(Field(Column.SLUG.value, lambda row: text(row[1].slug)))
+    if any(item.index_number is not None for item in items):
+        fields.append(Field(Column.INDEX_NUMBER.value, lambda row: text(row[1].index_number)))
     fields.append(Field(Column.REMARKS.value, lambda row: text(row[1].remarks)))
     return fields
 

@@ -30,6 +30,8 @@ def on_request_table(listed: OnRequestList) -> Table:
     ]
     if any(entry.slug is not None for entry in listed.entries):
         fields.append(Field(Column.SLUG.value, lambda entry: text(entry.slug)))
+    if any(entry.index_number is not None for entry in listed.entries):
+        fields.append(Field(Column.INDEX_NUMBER.value, lambda entry: text(entry.index_number)))
     fields.append(Field(Column.REMARKS.value, lambda entry: text(entry.remarks)))
     return build_table(fields, listed.entries, header_rows=2)
 
@@ -46,6 +48,8 @@ def negative_table(listed: NegativeList) -> Table:
     ]
     if any(entry.slug is not None for entry in listed.entries):
         fields.append(Field(Column.SLUG.value, lambda entry: text(entry.slug)))
+    if any(entry.index_number is not None for entry in listed.entries):
+        fields.append(Field(Column.INDEX_NUMBER.value, lambda entry: text(entry.index_number)))
     fields.append(Field(Column.REMARKS.value, lambda entry: text(entry.remarks)))
     return build_table(fields, listed.entries, header_rows=1)
 
@@ -74,6 +78,8 @@ def notes_table(agency: Agency) -> Table:
         ("区县", region.county),
         ("地区备注", region.remarks),
         (Column.SLUG.value, agency.slug),
+        ("机构代码", agency.code),
+        ("索引号已编至", agency.index_mark),
         ("目录备注", agency.remarks),
     ]
     for position, category in enumerate(agency.catalogue, start=1):

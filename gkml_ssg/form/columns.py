@@ -43,6 +43,7 @@ class Column(str, Enum):
     SUBJECT = "主题分类"
     VALIDITY = "有效性"
     SLUG = "网址标识"
+    INDEX_NUMBER = "索引号"
     REMARKS = "备注"
     WITHHELD_CONTENT = "不予主动公开的内容"
     WITHHELD_GROUNDS = "不予主动公开的依据"
@@ -100,6 +101,7 @@ _WORDS: dict[Column, tuple[str, ...]] = {
     Column.SUBJECT: ("主题分类", "主题", "主题类别"),
     Column.VALIDITY: ("有效性", "是否有效", "效力状态"),
     Column.SLUG: ("网址标识",),
+    Column.INDEX_NUMBER: ("索引号", "信息索引号"),
     Column.REMARKS: ("备注", "说明"),
     Column.WITHHELD_CONTENT: ("不予主动公开的内容", "不予主动公开内容"),
     Column.WITHHELD_GROUNDS: ("不予主动公开的依据", "不予主动公开依据"),

@@ -27,6 +27,7 @@ def on_request_list(rows: list[Body], label: str | None, title: str | None, repo
             title=name,
             number=cells.text(row, Column.NUMBER, judge),
             slug=cells.slug(row, judge),
+            index_number=cells.index_number(row, judge),
             category=cells.text(row, Column.CATEGORY, judge),
             content=cells.text(row, Column.WITHHELD_CONTENT, judge) or cells.text(row, Column.CONTENT, judge),
             grounds=cells.citations(row, Column.WITHHELD_GROUNDS, "不予主动公开的依据", judge)
@@ -50,6 +51,7 @@ def negative_list(rows: list[Body], label: str | None, title: str | None, report
             title=name,
             number=cells.text(row, Column.NUMBER, judge),
             slug=cells.slug(row, judge),
+            index_number=cells.index_number(row, judge),
             kind=cells.text(row, Column.NEGATIVE_KIND, judge),
             content=cells.text(row, Column.NEGATIVE_CONTENT, judge) or cells.text(row, Column.CONTENT, judge),
             grounds=cells.citations(row, Column.NEGATIVE_GROUNDS, "不予公开的依据", judge)

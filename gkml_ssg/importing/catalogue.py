@@ -109,6 +109,7 @@ def _item(row: Row, judge: RowJudge, numbered_categories: bool) -> Item:
         title=title,
         number=None if numbered_categories else cells.text(row, Column.NUMBER, judge),
         slug=cells.slug(row, judge),
+        index_number=cells.index_number(row, judge),
         content=cells.text(row, Column.CONTENT, judge),
         basis=cells.citations(row, Column.BASIS, "公开依据", judge),
         deadline=cells.text(row, Column.DEADLINE, judge),

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import TypeVar
 
 from gkml_ssg.content.fields import SLUG_MAX_LENGTH, SLUG_PATTERN
+from gkml_ssg.content.index_numbers import INDEX_NUMBER_PATTERN
 from gkml_ssg.content.model import Audience, Channel, Mode, Validity
 from gkml_ssg.form.channels import channel_of, read_channels
 from gkml_ssg.form.citations import basis_remark, split_citations
@@ -77,6 +78,15 @@ def slug(row: Row, judge: RowJudge) -> str | None:
     value = text(row, Column.SLUG, judge)
     if value is not None and (len(value) > SLUG_MAX_LENGTH or not re.fullmatch(SLUG_PATTERN, value)):
         judge.judge(row.cell(Column.SLUG).where, f"网址标识“{value}”不是小写字母、数字和连字符（最长 {SLUG_MAX_LENGTH} 个）", "未录入，网站按顺序编号")  # type: ignore[union-attr]
+        return None
+    return value
+
+
+def index_number(row: Row, judge: RowJudge) -> str | None:
+    """A pinned 索引号, when it has the form the site takes (else judged, and left out)."""
+    value = text(row, Column.INDEX_NUMBER, judge)
+    if value is not None and not re.fullmatch(INDEX_NUMBER_PATTERN, value):
+        judge.judge(row.cell(Column.INDEX_NUMBER).where, f"索引号“{value}”不是“机构代码/年份-序号”的形式", "未录入，可用 gkml index-numbers 编号")  # type: ignore[union-attr]
         return None
     return value
 

@@ -12,7 +12,7 @@ from gkml_ssg.importing.options import ImportOptions
 from gkml_ssg.importing.report import Report
 
 _CATEGORY_REMARK = re.compile(r"^第(\d+)个一级事项“(.*)”的备注$")
-KNOWN = {"机构名称", "省", "市", "区县", "地区备注", "网址标识", "目录备注"}
+KNOWN = {"机构名称", "省", "市", "区县", "地区备注", "网址标识", "机构代码", "索引号已编至", "目录备注"}
 
 
 def apply_facts(agency: Agency, facts: dict[str, str], options: ImportOptions, report: Report) -> Agency:
@@ -39,6 +39,8 @@ def apply_facts(agency: Agency, facts: dict[str, str], options: ImportOptions, r
         name=name,
         region=region,
         slug=options.slug or fact("网址标识"),
+        code=fact("机构代码"),
+        index_mark=fact("索引号已编至"),
         remarks=fact("目录备注") or agency.remarks,
         catalogue=tuple(categories),
     )

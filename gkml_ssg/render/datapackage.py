@@ -23,7 +23,8 @@ PRIMARY_KEY = "网址"
 # What each column of the lists holds, by its header (a column a site's own template adds is
 # described by its header alone).
 COLUMN_DESCRIPTIONS = {
-    "机构": "发布机构：目录所属机构的名称。",
+    "发布机构": "发布机构：目录所属机构的名称。",
+    "索引号": "索引号：机构代码/年份-序号，每个条目唯一，编定后不再改变（政府信息公开目录系统实施指引的核心元数据）；机构未填机构代码时为空。",
     "省": "机构所在的省、自治区、直辖市。",
     "市": "机构所在的市、州、盟（直辖市下的区县留空）。",
     "区县": "机构所在的县、区、旗。",
@@ -93,8 +94,10 @@ def table_schema(listed: GatheredList, header: Sequence[str]) -> bytes:
         constraints: dict[str, object] = {}
         if name in COLUMN_VALUES:
             constraints["enum"] = COLUMN_VALUES[name]
-        if name in ("机构", PRIMARY_KEY):
+        if name in ("发布机构", PRIMARY_KEY):
             constraints["required"] = True
+        if name == "索引号":
+            constraints["unique"] = True
         if constraints:
             field["constraints"] = constraints
         fields.append(field)

@@ -8,6 +8,7 @@ name and region, and one item clearly marked as a placeholder to replace.
 
 from __future__ import annotations
 
+from gkml_ssg.content.index_numbers import credit_code_check, index_number, mark_of
 from gkml_ssg.content.model import (
     Agency,
     Audience,
@@ -30,6 +31,11 @@ REGULATIONS = "《中华人民共和国政府信息公开条例》（国务院�
 DEADLINE = "信息形成或者变更之日起20个工作日内"
 EXAMPLE_REGION = Region(province="示例省", city="示例市", county="示例县")
 EXAMPLE_NAME = "示例县医疗保障局"
+# An example 统一社会信用代码: 机关 (`11`), region `000000` (no real region has it), its check
+# character right; the example's rows carry the 索引号 `gkml index-numbers` would give them.
+EXAMPLE_CODE_BODY = "11000000MB0000001"
+EXAMPLE_CODE = EXAMPLE_CODE_BODY + credit_code_check(EXAMPLE_CODE_BODY)
+EXAMPLE_YEAR = 2026
 PLACEHOLDER_REMARK = "占位示例：请按本单位的政务公开目录改写或替换此事项（也可以用 gkml import 导入本单位的 Word/Excel 表格）。"
 
 
@@ -41,6 +47,7 @@ def example_agency() -> Agency:
             title="机构职能",
             number="1",
             slug="jigou-zhineng",
+            index_number=index_number(EXAMPLE_CODE, EXAMPLE_YEAR, 1),
             content="本局的主要职责、内设机构、办公地址、办公时间和联系电话。",
             basis=(REGULATIONS,),
             deadline=DEADLINE,
@@ -57,6 +64,7 @@ def example_agency() -> Agency:
         Item(
             title="异地就医备案",
             number="2",
+            index_number=index_number(EXAMPLE_CODE, EXAMPLE_YEAR, 2),
             content="办理异地就医备案的条件、所需材料、办理流程和办理地点。",
             basis=(REGULATIONS, "《中华人民共和国社会保险法》"),
             deadline=DEADLINE,
@@ -69,6 +77,8 @@ def example_agency() -> Agency:
     return Agency(
         name=name,
         region=EXAMPLE_REGION,
+        code=EXAMPLE_CODE,
+        index_mark=mark_of(EXAMPLE_YEAR, 4),
         source_file=f"{name}政务公开目录.docx",
         catalogue_title=f"{name}政务公开事项标准目录",
         unit=name,
@@ -83,6 +93,7 @@ def example_agency() -> Agency:
             entries=(
                 OnRequestEntry(
                     title="医疗保障基金监督检查案件的处理情况",
+                    index_number=index_number(EXAMPLE_CODE, EXAMPLE_YEAR, 3),
                     category="基金监管",
                     content="检查中形成的询问笔录和证据材料。",
                     grounds=(f"{REGULATIONS}第十三条",),
@@ -98,6 +109,7 @@ def example_agency() -> Agency:
             entries=(
                 NegativeEntry(
                     title="干部人事档案",
+                    index_number=index_number(EXAMPLE_CODE, EXAMPLE_YEAR, 4),
                     kind="内部事务信息",
                     content="本局干部的人事档案材料。",
                     grounds=(f"{REGULATIONS}第十六条",),

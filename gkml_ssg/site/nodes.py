@@ -143,6 +143,7 @@ def _agency_node(
                 )
             )
     _check_unique_entry_slugs(source, entries, errors)
+    _check_unique_index_numbers(source, entries, errors)
     return AgencyNode(source, slug, path, tuple(entries), history)
 
 
@@ -163,6 +164,30 @@ def _check_unique_entry_slugs(source: AgencySource, entries: list[EntryNode], er
                 "网址标识",
                 "每个条目的网址标识必须不同；数字标识会与按顺序自动编号的条目冲突",
                 code="slug-conflict",
+            )
+        )
+
+
+def _check_unique_index_numbers(source: AgencySource, entries: list[EntryNode], errors: list[ContentError]) -> None:
+    """A 索引号 names one record: two rows of an agency with one number is an error naming both."""
+    seen: dict[str, EntryNode] = {}
+    for entry in entries:
+        number = entry.data.index_number
+        if number is None:
+            continue
+        if number not in seen:
+            seen[number] = entry
+            continue
+        first = seen[number]
+        where = f"第 {first.data.origin.line} 行的" if first.data.origin else ""
+        errors.append(
+            ContentError(
+                source.path,
+                f"索引号“{number}”重复（{where}“{first.title}”已使用）",
+                entry.data.origin,
+                "索引号",
+                "每个条目的索引号必须不同：删去重复的一个，再运行 gkml index-numbers 为它编新号",
+                code="index-number-conflict",
             )
         )
 

@@ -1,0 +1,35 @@
+"""What every warning of `gkml check` is worded with: the agency file it is about, where its
+values are, and the YAML keys of the model's fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from gkml_ssg.check.diagnostics import Diagnostic, Severity
+from gkml_ssg.content.errors import ContentError, Origin
+from gkml_ssg.content.fields import yaml_fields
+
+
+@cache
+def model_key(cls: type, attribute: str) -> str:
+    """The YAML key of a model attribute, from its declaration (the model is the only place it is spelled)."""
+    return next(info.key for f, info in yaml_fields(cls) if f.name == attribute)
+
+
+@dataclass(frozen=True)
+class LintFile:
+    """One agency file: where its values are, and how to word a warning about one of them."""
+
+    path: str
+    origins: Mapping[str, Origin]
+
+    def line_of(self, field: str) -> int | None:
+        origin = self.origins.get(field)
+        return origin.line if origin else None
+
+    def warning(self, code: str, field: str, message: str, hint: str | None, near: Origin | None) -> Diagnostic:
+        # `near` is the row's origin, for a value the node tree does not have (it always should)
+        origin = self.origins.get(field, near)
+        return Diagnostic(Severity.WARNING, ContentError(self.path, message, origin, field, hint, code))
