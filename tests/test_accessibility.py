@@ -42,7 +42,7 @@ ITEM = "agencies/huinong-yibao/items/1/"
 NEGATIVE = "agencies/huinong-yibao/negative/2/"
 SEARCH = "search/?q=医疗保障"
 MAIN_PAGES = [HOME, AGENCY, ITEM, NEGATIVE, SEARCH]
-OTHER_PAGES = ["agencies/huinong-yibao/on-request/1/", "agencies/huinong-yibao/history/", "legal-basis/",
+OTHER_PAGES = ["agencies/huinong-yibao/on-request/1/", "agencies/huinong-yibao/history/", "legal-basis/", "downloads/",
                "no-such-page/"]  # the last one: nginx answers with the site's 404 page
 
 TEXT_SIZE_KEY = "gkml-text-size"  # static/js/text-size.js
@@ -175,7 +175,7 @@ def test_axe_finds_no_serious_or_critical_violation(site, open_context, axe_sour
 def reflow_pages(built: Path) -> list[str]:
     agencies = sorted(p.name for p in (built / "agencies").iterdir() if p.is_dir())
     return [HOME, "legal-basis/", SEARCH, ITEM, NEGATIVE, "agencies/huinong-yibao/on-request/1/",
-            "agencies/huinong-yibao/history/"] + [f"agencies/{slug}/" for slug in agencies]
+            "agencies/huinong-yibao/history/", "downloads/"] + [f"agencies/{slug}/" for slug in agencies]
 
 
 @pytest.mark.parametrize("large_text", [False, True], ids=["standard-text", "large-text"])
