@@ -9,6 +9,7 @@ written as a literal block so that its line breaks read as they are.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from enum import Enum
 from typing import Any
 
@@ -19,6 +20,8 @@ from gkml_ssg.content.fields import yaml_fields
 
 def model_tree(value: object) -> Any:
     """A model value as plain mappings, lists and strings, in the writing order."""
+    if type(value) is str:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, tuple):
@@ -26,17 +29,23 @@ def model_tree(value: object) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         facts: dict[str, Any] = {}
         rows: dict[str, Any] = {}
-        for declared, info in yaml_fields(type(value)):
-            written = getattr(value, declared.name)
+        for name, key in _written_fields(type(value)):
+            written = getattr(value, name)
             if _absent(written):
                 continue
             tree = model_tree(written)
             if _absent(tree):
                 continue
             is_rows = isinstance(written, tuple) and dataclasses.is_dataclass(written[0]) and not _scalar_rows(written)
-            (rows if is_rows else facts)[info.key] = tree
+            (rows if is_rows else facts)[key] = tree
         return {**facts, **rows}
     return value
+
+
+@functools.cache
+def _written_fields(cls: type) -> tuple[tuple[str, str], ...]:
+    """(attribute, YAML key) of each field a class writes, in declaration order."""
+    return tuple((declared.name, info.key) for declared, info in yaml_fields(cls))
 
 
 def _scalar_rows(rows: tuple) -> bool:

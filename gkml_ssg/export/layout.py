@@ -106,8 +106,10 @@ def column_widths(table: Table, least: int = 6, most: int = 40) -> list[int]:
     widths = [least] * table.width
     for row_index, row in enumerate(table.rows):
         for column, value in enumerate(row):
-            if (row_index, column) not in across:
-                widths[column] = max(widths[column], min(display_width(value) + 2, most))
+            # a cell cannot widen a column already `most` wide, nor one at least twice its length wide
+            if widths[column] >= most or 2 * len(value) + 2 <= widths[column] or (row_index, column) in across:
+                continue
+            widths[column] = max(widths[column], min(display_width(value) + 2, most))
     return widths
 
 
