@@ -9,6 +9,9 @@ it is made again when any agency changes, and only then.
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+
 from gkml_ssg.build.state import BuildState
 from gkml_ssg.build.write import Unit, WriteTransaction
 from gkml_ssg.content.errors import ContentError, ContentInvalid
@@ -16,20 +19,53 @@ from gkml_ssg.keys import DOWNLOADS_UNIT, agency_unit, combined_key
 from gkml_ssg.render.datapackage import AgencyCsv, CsvFile, data_package, schema_path, table_schema
 from gkml_ssg.render.gathered import GatheredTable, HeadersDiffer, csv_rows, gathered_csv, gathered_workbook
 from gkml_ssg.render.renderer import Renderer
-from gkml_ssg.site.graph import Page
+from gkml_ssg.site.graph import Page, SiteGraph
 from gkml_ssg.site.kinds import DATA_PACKAGE, DOWNLOADS_FOLDER, GATHERED_LISTS, SITE_WORKBOOK, GatheredList, PageKind
 from gkml_ssg.site.nodes import agency_path
 
 
-def downloads_unit(state: BuildState, transaction: WriteTransaction, renderer: Renderer) -> Unit:
-    """The unit, with its files when any agency changed since the previous build."""
+class Gathering:
+    """The site's downloads being made. The workbook, the one slow part, is written in a child
+    process when `background` asks for it, while the build indexes the site on the other core;
+    `unit` waits for it and renders the downloads page with the files' sizes. Use it in a `with`
+    block: leaving it stops the child."""
+
+    def __init__(self, key: str, files: dict[str, bytes] | None, tables: list[GatheredTable], background: bool):
+        self.key, self._files, self._tables = key, files, tables
+        self._pool: ProcessPoolExecutor | None = None
+        self._workbook: Future[bytes] | None = None
+        if files is not None and tables and background and "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._workbook = self._pool.submit(gathered_workbook, tables)
+
+    def __enter__(self) -> Gathering:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def unit(self, site: SiteGraph, renderer: Renderer) -> Unit:
+        if self._files is None:
+            return Unit(DOWNLOADS_UNIT, self.key, None)
+        files = dict(self._files)
+        if self._tables:
+            files[DOWNLOADS_FOLDER + SITE_WORKBOOK] = self._workbook.result() if self._workbook else gathered_workbook(self._tables)
+        page = Page(PageKind.DOWNLOADS, DOWNLOADS_FOLDER, "数据下载")
+        files |= renderer.render(site, page, made=files)
+        return Unit(DOWNLOADS_UNIT, self.key, files)
+
+
+def start_gathering(state: BuildState, transaction: WriteTransaction, renderer: Renderer, background: bool) -> Gathering:
+    """The site's downloads, gathered when any agency changed since the previous build (else the
+    unit is kept as it is)."""
     site = state.site
     assert site is not None
     heads = state.heads
     units = [agency_unit(head.slug) for head in heads]
     key = combined_key(state.settings, DOWNLOADS_UNIT, *(state.keys.get(unit) or state.previous.keys[unit] for unit in units))
     if not state.previous.changed(DOWNLOADS_UNIT, key):
-        return Unit(DOWNLOADS_UNIT, key, None)
+        return Gathering(key, None, [], background)
 
     parts: dict[str, list[bytes]] = {listed.file: [] for listed in GATHERED_LISTS}
     agency_files: list[AgencyCsv] = []
@@ -60,11 +96,8 @@ def downloads_unit(state: BuildState, transaction: WriteTransaction, renderer: R
         gathered.append((listed, CsvFile(path, data)))
         tables.append(GatheredTable(listed.title, data))
     if tables:
-        files[DOWNLOADS_FOLDER + SITE_WORKBOOK] = gathered_workbook(tables)
         files[DATA_PACKAGE] = data_package(site.config, site.absolute_url(""), gathered, agency_files)
-    page = Page(PageKind.DOWNLOADS, DOWNLOADS_FOLDER, "数据下载")
-    files |= renderer.render(site, page, made=files)
-    return Unit(DOWNLOADS_UNIT, key, files)
+    return Gathering(key, files, tables, background)
 
 
 def _render_again(state: BuildState, renderer: Renderer, slug: str) -> dict[str, bytes | None]:

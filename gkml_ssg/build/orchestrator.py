@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from gkml_ssg.build.gathering import downloads_unit
+from gkml_ssg.build.gathering import start_gathering
 from gkml_ssg.build.index_units import edit_units, shard_units
 from gkml_ssg.build.lock import FolderLock
 from gkml_ssg.build.manifest import BuildRecord, Manifest
@@ -85,12 +85,21 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
             state.load()
             watch.lap("加载")
             loaded()
+        renderer = _renderer(state)
         with WriteTransaction(options.out, previous) as transaction:
-            rendered = _render(transaction, state, progress)
+            rendered = _render(transaction, state, renderer, progress)
             watch.lap("渲染")
-            if options.search_index:
-                _index(transaction, state, pagefind, progress)
-                watch.lap("编辑索引" if state.edits_first else "索引")
+            # the site's downloads are gathered from the agencies' units just staged; their
+            # workbook is written on the other core while the site is indexed
+            with start_gathering(state, transaction, renderer, background=options.search_index) as gathering:
+                if options.search_index:
+                    _index(transaction, state, pagefind, progress)
+                    watch.lap("编辑索引" if state.edits_first else "索引")
+                assert state.site is not None
+                downloads = gathering.unit(state.site, renderer)
+            transaction.stage(downloads)
+            rendered += downloads.files is not None  # its page
+            watch.lap("全站下载")
             report = transaction.commit(state.record())
             written = transaction.manifest
         watch.lap("写入")
@@ -124,17 +133,21 @@ class _Stopwatch:
         return sum(self.seconds.values())
 
 
-def _render(transaction: WriteTransaction, state: BuildState, progress: Progress) -> int:
-    """Render the units whose key changed and stage every unit; the number of pages rendered."""
-    options, previous, site, keys = state.options, state.previous, state.site, state.keys
-    assert site is not None
-    renderer = Renderer(
+def _renderer(state: BuildState) -> Renderer:
+    options = state.options
+    return Renderer(
         options.template_folders,
         {name: digest(data)[:10] for name, data in state.assets.items()},
         # compiled code depends on gkml's Environment options as well as on the templates
         options.cache / f"templates-{code_version()[:16]}" if options.cache else None,
         options.embed,
     )
+
+
+def _render(transaction: WriteTransaction, state: BuildState, renderer: Renderer, progress: Progress) -> int:
+    """Render the units whose key changed and stage every unit; the number of pages rendered."""
+    options, previous, site, keys = state.options, state.previous, state.site, state.keys
+    assert site is not None
     named = work_units(site)
     chosen = [i for i, (name, _) in enumerate(named) if previous.changed(name, keys[name])]
     rendered = 0
@@ -161,10 +174,6 @@ def _render(transaction: WriteTransaction, state: BuildState, progress: Progress
         transaction.stage(Unit(name, previous.keys[name], None))
     for name, key in state.kept_lists.items():
         transaction.stage(Unit(name, key, None))
-    # the site's downloads are gathered from the agencies' units just staged
-    downloads = downloads_unit(state, transaction, renderer)
-    transaction.stage(downloads)
-    rendered += downloads.files is not None  # its page
     transaction.stage(Unit(STATIC_UNIT, state.settings, {f"static/{name}": data for name, data in state.assets.items()}))
     return rendered
 
