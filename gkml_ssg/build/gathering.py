@@ -59,12 +59,12 @@ class Gathering:
 def start_gathering(state: BuildState, transaction: WriteTransaction, renderer: Renderer, background: bool) -> Gathering:
     """The site's downloads, gathered when any agency changed since the previous build (else the
     unit is kept as it is)."""
-    site = state.site
+    site, previous = state.site, transaction.previous
     assert site is not None
     heads = state.heads
     units = [agency_unit(head.slug) for head in heads]
-    key = combined_key(state.settings, DOWNLOADS_UNIT, *(state.keys.get(unit) or state.previous.keys[unit] for unit in units))
-    if not state.previous.changed(DOWNLOADS_UNIT, key):
+    key = combined_key(state.settings, DOWNLOADS_UNIT, *(state.keys.get(unit) or previous.keys[unit] for unit in units))
+    if not previous.changed(DOWNLOADS_UNIT, key):
         return Gathering(key, None, [], background)
 
     parts: dict[str, list[bytes]] = {listed.file: [] for listed in GATHERED_LISTS}

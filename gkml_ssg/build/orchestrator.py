@@ -21,7 +21,7 @@ from gkml_ssg.build.progress import NoProgress, Progress
 from gkml_ssg.build.state import BuildState
 from gkml_ssg.build.write import Unit, WriteReport, WriteTransaction, check_output_folder, sweep_temporaries
 from gkml_ssg.content.production import require_publishable
-from gkml_ssg.keys import CATALOGUE_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit
+from gkml_ssg.keys import CATALOGUE_UNIT, DOWNLOADS_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit
 from gkml_ssg.render.parallel import render_units, work_units
 from gkml_ssg.render.renderer import Renderer
 from gkml_ssg.search.pagefind import PagefindService
@@ -89,17 +89,20 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
         with WriteTransaction(options.out, previous) as transaction:
             rendered = _render(transaction, state, renderer, progress)
             watch.lap("渲染")
-            # the site's downloads are gathered from the agencies' units just staged; their
-            # workbook is written on the other core while the site is indexed
-            with start_gathering(state, transaction, renderer, background=options.search_index) as gathering:
+
+            def index() -> None:
                 if options.search_index:
                     _index(transaction, state, pagefind, progress)
                     watch.lap("编辑索引" if state.edits_first else "索引")
-                assert state.site is not None
-                downloads = gathering.unit(state.site, renderer)
-            transaction.stage(downloads)
-            rendered += downloads.files is not None  # its page
-            watch.lap("全站下载")
+
+            if state.edits_first and DOWNLOADS_UNIT in previous.keys:
+                # The editor waits for the pages and the search only: the site's downloads are
+                # gathered with the shards, in the second pass.
+                transaction.stage(Unit(DOWNLOADS_UNIT, previous.keys[DOWNLOADS_UNIT], None))
+                index()
+            else:
+                rendered += _stage_downloads(transaction, state, renderer, index, background=options.search_index)
+                watch.lap("全站下载")
             report = transaction.commit(state.record())
             written = transaction.manifest
         watch.lap("写入")
@@ -111,7 +114,8 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
         current_after = watch.total
         if on_current is not None:
             on_current(current_after)
-        settled = _settle_shards(state, written, progress, watch)
+        settled, gathered = _settle_shards(state, written, renderer, progress, watch)
+        rendered += gathered
         both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
         return BuildReport(state.page_count, rendered, both, watch.seconds, current_after)
 
@@ -190,20 +194,42 @@ def _index(transaction: WriteTransaction, state: BuildState, pagefind: PagefindS
         transaction.stage(unit)
 
 
-def _settle_shards(state: BuildState, written: Manifest, progress: Progress, watch: _Stopwatch) -> WriteReport:
-    """After an edit bundle: re-index the edited agencies' shards and drop the bundle."""
+def _stage_downloads(
+    transaction: WriteTransaction, state: BuildState, renderer: Renderer, meanwhile: Callable[[], None], background: bool
+) -> int:
+    """Stage the site's downloads, gathered from the agencies' units staged so far, running
+    `meanwhile` (the indexing) while their workbook is written on the other core (`background`);
+    1 when the downloads page was rendered, else 0."""
+    assert state.site is not None
+    with start_gathering(state, transaction, renderer, background) as gathering:
+        meanwhile()
+        downloads = gathering.unit(state.site, renderer)
+    transaction.stage(downloads)
+    return int(downloads.files is not None)
+
+
+def _settle_shards(
+    state: BuildState, written: Manifest, renderer: Renderer, progress: Progress, watch: _Stopwatch
+) -> tuple[WriteReport, int]:
+    """After an edit bundle: re-index the edited agencies' shards, drop the bundle and gather the
+    site's downloads; the write report and the pages rendered."""
     assert state.site is not None and state.index is not None
+    site, index = state.site, state.index
     nodes = state.settle_nodes()
     with WriteTransaction(state.options.out, written) as transaction:
         for name, key in written.keys.items():
-            if not is_index_unit(name):
+            if not is_index_unit(name) and name != DOWNLOADS_UNIT:
                 transaction.stage(Unit(name, key, None))
-        for unit in shard_units(state.index, state.site, nodes, progress):
-            transaction.stage(unit)
-        watch.lap("分片索引")
+
+        def reindex() -> None:
+            for unit in shard_units(index, site, nodes, progress):
+                transaction.stage(unit)
+            watch.lap("分片索引")
+
+        rendered = _stage_downloads(transaction, state, renderer, reindex, background=True)
         settled = transaction.commit(BuildRecord(state.settings, state.sources))
     watch.lap("收尾写入")
-    return settled
+    return settled, rendered
 
 
 @contextlib.contextmanager
