@@ -130,6 +130,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             require(marker)
 
 
+@pytest.fixture(scope="session")
+def seeds_site(tmp_path_factory) -> Path:
+    """The seeds built without a search index, once for every test that only reads the output."""
+    from gkml_ssg.build.orchestrator import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("seeds-site") / "public"
+    build(BuildOptions(source=REPO / "content", out=out, search_index=False))
+    return out
+
+
+@pytest.fixture(scope="session")
+def seeds():
+    """The seeds' agencies as loaded."""
+    from gkml_ssg.content.load import load_content
+
+    return load_content(REPO / "content").agencies
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright

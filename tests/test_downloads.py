@@ -20,21 +20,8 @@ from conftest import AGENCY_YML, REPO, SITE_YML
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.content.dump import model_tree
-from gkml_ssg.content.load import load_content
 from gkml_ssg.importing.agency import ImportOptions, import_file
 from gkml_ssg.render.renderer import channel_list
-
-
-@pytest.fixture(scope="module")
-def seeds_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("downloads") / "public"
-    build(BuildOptions(source=REPO / "content", out=out, search_index=False))
-    return out
-
-
-@pytest.fixture(scope="module")
-def seeds():
-    return load_content(REPO / "content").agencies
 
 
 def rows(path: Path) -> list[dict[str, str]]:

@@ -11,27 +11,13 @@ from pathlib import Path
 
 import frictionless
 import openpyxl
-import pytest
-from conftest import AGENCY_YML, REPO
+from conftest import AGENCY_YML
 from helpers import tree_bytes
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
-from gkml_ssg.content.load import load_content
 
 LISTS = ("proactive.csv", "on-request.csv", "negative.csv")
 SHEETS = {"proactive.csv": "主动公开事项", "on-request.csv": "依申请公开事项", "negative.csv": "负面清单"}
-
-
-@pytest.fixture(scope="module")
-def seeds_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site-downloads") / "public"
-    build(BuildOptions(source=REPO / "content", out=out, search_index=False))
-    return out
-
-
-@pytest.fixture(scope="module")
-def seeds():
-    return load_content(REPO / "content").agencies
 
 
 def csv_table(data: bytes) -> list[list[str]]:
