@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from gkml_ssg.check.diagnostics import Diagnostic
-from gkml_ssg.check.lint_file import LintFile, model_key
+from gkml_ssg.check.lint_file import LintFile
+from gkml_ssg.content.fields import yaml_key
 from gkml_ssg.content.model import Agency, Item, NegativeEntry, OnRequestEntry
 
 
@@ -25,7 +26,7 @@ def missing_index_numbers(file: LintFile, agency: Agency) -> Iterator[Diagnostic
     if missing:
         yield file.warning(
             "index-number-missing",
-            model_key(Item, "index_number"),
+            yaml_key(Item, "index_number"),
             f"{len(missing)} 个条目还没有索引号",
             f"运行 gkml index-numbers {file.path} 为它们编号（已有的索引号不会改变）",
             missing[0].origin,
@@ -36,7 +37,7 @@ def shared_codes(agencies: Iterable[tuple[str, Agency]]) -> Iterator[Diagnostic]
     """Two agency files with one 机构代码 would give their rows the same 索引号 (the build cannot
     see it: it may not read both files): a warning on the second, naming the first."""
     first: dict[str, str] = {}
-    key = model_key(Agency, "code")
+    key = yaml_key(Agency, "code")
     for path, agency in agencies:
         if agency.code is None:
             continue

@@ -14,9 +14,9 @@ from enum import Enum
 
 from gkml_ssg.check.diagnostics import Diagnostic
 from gkml_ssg.check.index_lint import missing_index_numbers
-from gkml_ssg.check.lint_file import LintFile, model_key
+from gkml_ssg.check.lint_file import LintFile
 from gkml_ssg.content.errors import Origin
-from gkml_ssg.content.fields import yaml_fields
+from gkml_ssg.content.fields import yaml_fields, yaml_key
 from gkml_ssg.content.legal import is_well_formed
 from gkml_ssg.content.model import (
     Agency,
@@ -71,12 +71,12 @@ def declared_counts(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
             "依申请公开清单的条目和目录中公开方式为“依申请”的事项",
         ),
     }
-    counts_key = model_key(Agency, "declared")
+    counts_key = yaml_key(Agency, "declared")
     for attribute, (count, counted) in actual.items():
         stated = getattr(declared, attribute)
         if stated is None or stated == count:
             continue
-        key = model_key(DeclaredCounts, attribute)
+        key = yaml_key(DeclaredCounts, attribute)
         yield file.warning(
             "declared-count-mismatch",
             f"{counts_key}.{key}",
@@ -148,35 +148,35 @@ def citation_form(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
 
 def _citations(agency: Agency) -> Iterator[tuple[str, str, Origin | None]]:
     """Every citation an agency makes: 公开依据, 不予（主动）公开的依据, and its overview's 公开依据."""
-    catalogue = model_key(Agency, "catalogue")
+    catalogue = yaml_key(Agency, "catalogue")
     for c, category in enumerate(agency.catalogue, start=1):
         for i, item in enumerate(category.items, start=1):
-            row = f"{catalogue}[{c}].{model_key(Category, 'items')}[{i}]"
+            row = f"{catalogue}[{c}].{yaml_key(Category, 'items')}[{i}]"
             for n, text in enumerate(item.basis, start=1):
-                yield f"{row}.{model_key(Item, 'basis')}[{n}]", text, item.origin
+                yield f"{row}.{yaml_key(Item, 'basis')}[{n}]", text, item.origin
     for list_key, entries, grounds_key in _lists(agency):
         for e, entry in enumerate(entries, start=1):
             for n, text in enumerate(entry.grounds, start=1):
                 yield f"{list_key}[{e}].{grounds_key}[{n}]", text, entry.origin
     if agency.overview is not None:
-        overview = model_key(Agency, "overview")
+        overview = yaml_key(Agency, "overview")
         for n, text in enumerate(agency.overview.basis, start=1):
-            yield f"{overview}.{model_key(Overview, 'basis')}[{n}]", text, agency.origin
+            yield f"{overview}.{yaml_key(Overview, 'basis')}[{n}]", text, agency.origin
 
 
 def _lists(agency: Agency) -> Iterator[tuple[str, tuple[OnRequestEntry | NegativeEntry, ...], str]]:
     """The on-request and negative lists: key path of their entries, the entries, their grounds' key."""
     if agency.on_request is not None:
         yield (
-            f"{model_key(Agency, 'on_request')}.{model_key(OnRequestList, 'entries')}",
+            f"{yaml_key(Agency, 'on_request')}.{yaml_key(OnRequestList, 'entries')}",
             agency.on_request.entries,
-            model_key(OnRequestEntry, "grounds"),
+            yaml_key(OnRequestEntry, "grounds"),
         )
     if agency.negative is not None:
         yield (
-            f"{model_key(Agency, 'negative')}.{model_key(NegativeList, 'entries')}",
+            f"{yaml_key(Agency, 'negative')}.{yaml_key(NegativeList, 'entries')}",
             agency.negative.entries,
-            model_key(NegativeEntry, "grounds"),
+            yaml_key(NegativeEntry, "grounds"),
         )
 
 
@@ -186,14 +186,14 @@ def title_key(title: str) -> str:
 
 
 def duplicate_titles(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
-    catalogue = model_key(Agency, "catalogue")
-    title = model_key(Item, "title")
+    catalogue = yaml_key(Agency, "catalogue")
+    title = yaml_key(Item, "title")
     for c, category in enumerate(agency.catalogue, start=1):
         first: dict[str, tuple[str, str]] = {}  # title key → the first such item's title field and title
         for i, item in enumerate(category.items, start=1):
             if item.title is None:
                 continue
-            field = f"{catalogue}[{c}].{model_key(Category, 'items')}[{i}].{title}"
+            field = f"{catalogue}[{c}].{yaml_key(Category, 'items')}[{i}].{title}"
             earlier, earlier_title = first.setdefault(title_key(item.title), (field, item.title))
             if earlier == field:
                 continue
@@ -220,15 +220,15 @@ def negative_matches_item(file: LintFile, agency: Agency) -> Iterator[Diagnostic
     disclosed and what is not (seed 000: the result of an inspection is disclosed, its case file is not)."""
     if agency.negative is None:
         return
-    catalogue = model_key(Agency, "catalogue")
+    catalogue = yaml_key(Agency, "catalogue")
     items: dict[str, tuple[str, Item]] = {}
     for c, category in enumerate(agency.catalogue, start=1):
         for i, item in enumerate(category.items, start=1):
             if item.title is not None and item.mode is not Mode.ON_REQUEST:
-                items.setdefault(title_key(item.title), (f"{catalogue}[{c}].{model_key(Category, 'items')}[{i}]", item))
+                items.setdefault(title_key(item.title), (f"{catalogue}[{c}].{yaml_key(Category, 'items')}[{i}]", item))
     item_names = (*_ITEM_REMARK_NAMES, *((agency.negative.label,) if agency.negative.label else ()))
-    entries = f"{model_key(Agency, 'negative')}.{model_key(NegativeList, 'entries')}"
-    remarks = model_key(NegativeEntry, "remarks")
+    entries = f"{yaml_key(Agency, 'negative')}.{yaml_key(NegativeList, 'entries')}"
+    remarks = yaml_key(NegativeEntry, "remarks")
     for e, entry in enumerate(agency.negative.entries, start=1):
         match = items.get(title_key(entry.title))
         if match is None:
@@ -236,10 +236,10 @@ def negative_matches_item(file: LintFile, agency: Agency) -> Iterator[Diagnostic
         row, item = match
         if _mentions(entry.remarks, _NEGATIVE_REMARK_NAMES) or _mentions(item.remarks, item_names):
             continue
-        line = file.line_of(f"{row}.{model_key(Item, 'title')}")
+        line = file.line_of(f"{row}.{yaml_key(Item, 'title')}")
         yield file.warning(
             "negative-matches-item",
-            f"{entries}[{e}].{model_key(NegativeEntry, 'title')}",
+            f"{entries}[{e}].{yaml_key(NegativeEntry, 'title')}",
             f"负面清单条目“{entry.title}”与主动公开事项同名（{row}" + (f"，第 {line} 行" if line else "") + "），"
             "但没有备注说明哪些公开、哪些不公开",
             f"请在此条目的“{remarks}”中说明它与主动公开事项的区别（如“检查结果主动公开，检查案卷不予公开”），"

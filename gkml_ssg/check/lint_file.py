@@ -1,21 +1,13 @@
-"""What every warning of `gkml check` is worded with: the agency file it is about, where its
-values are, and the YAML keys of the model's fields."""
+"""What every warning of `gkml check` is worded with: the agency file it is about and where its
+values are."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 
 from gkml_ssg.check.diagnostics import Diagnostic, Severity
 from gkml_ssg.content.errors import ContentError, Origin
-from gkml_ssg.content.fields import yaml_fields
-
-
-@cache
-def model_key(cls: type, attribute: str) -> str:
-    """The YAML key of a model attribute, from its declaration (the model is the only place it is spelled)."""
-    return next(info.key for f, info in yaml_fields(cls) if f.name == attribute)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ build's errors can never disagree, and a new field is searchable by being declar
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -45,6 +46,12 @@ class FieldInfo:
 
 def yaml_field(key: str, doc: str, *, default: Any = dataclasses.MISSING, **info: Any) -> Any:
     return dataclasses.field(default=default, metadata={"yaml": FieldInfo(key, doc, **info)})
+
+
+@functools.cache
+def yaml_key(cls: type, attribute: str) -> str:
+    """The YAML key of a model attribute, from its declaration (the model is the only place it is spelled)."""
+    return next(info.key for declared, info in yaml_fields(cls) if declared.name == attribute)
 
 
 def field_info(field: dataclasses.Field) -> FieldInfo | None:

@@ -18,7 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from gkml_ssg.content.dump import model_tree
-from gkml_ssg.content.fields import yaml_fields
+from gkml_ssg.content.fields import yaml_key
 from gkml_ssg.content.index_numbers import index_number, mark_of, parse_mark, year_and_serial
 from gkml_ssg.content.load import decode_agency
 from gkml_ssg.content.model import Agency, Category, Item, NegativeEntry, NegativeList, OnRequestEntry, OnRequestList
@@ -37,13 +37,9 @@ class Numbered:
     mark: str  # the new 索引号已编至
 
 
-def key_of(cls: type, attribute: str) -> str:
-    return next(info.key for declared, info in yaml_fields(cls) if declared.name == attribute)
-
-
-INDEX_NUMBER_KEY = key_of(Item, "index_number")
-MARK_KEY = key_of(Agency, "index_mark")
-CODE_KEY = key_of(Agency, "code")
+INDEX_NUMBER_KEY = yaml_key(Item, "index_number")
+MARK_KEY = yaml_key(Agency, "index_mark")
+CODE_KEY = yaml_key(Agency, "code")
 
 
 def number_agency(relative: str, text: str, agency: Agency, year: int) -> Numbered | None:
@@ -110,12 +106,12 @@ def _mark_edit(text: str, root: Node, mark: str, newline: str) -> tuple[int, int
 
 def _rows(agency: Agency, root: Node) -> Iterator[tuple[Row, MappingNode]]:
     """Each row of the model with its mapping in the file, in page-graph order."""
-    catalogue = _child(root, key_of(Agency, "catalogue"))
+    catalogue = _child(root, yaml_key(Agency, "catalogue"))
     for category, category_node in zip(agency.catalogue, _items_of(catalogue), strict=True):
-        yield from zip(category.items, _items_of(_child(category_node, key_of(Category, "items"))), strict=True)
+        yield from zip(category.items, _items_of(_child(category_node, yaml_key(Category, "items"))), strict=True)
     for listed, attribute, cls in ((agency.on_request, "on_request", OnRequestList), (agency.negative, "negative", NegativeList)):
         if listed is not None:
-            entries = _child(_child(root, key_of(Agency, attribute)), key_of(cls, "entries"))
+            entries = _child(_child(root, yaml_key(Agency, attribute)), yaml_key(cls, "entries"))
             yield from zip(listed.entries, _items_of(entries), strict=True)
 
 
