@@ -86,6 +86,7 @@ def test_the_footer_and_the_monitoring_meta_tags_of_a_production_build(project):
     assert tags.meta == {
         "viewport": tags.meta["viewport"],
         "generator": f"gkml {gkml_version()}",  # which gkml made the page
+        "description": "测试县医疗保障局·主动公开事项·机构信息：机构职能",  # for search engines' snippets
         "SiteName": "测试县政务公开目录",
         "SiteDomain": "gkml.example.gov.cn",
         "SiteIDCode": "6402050001",
