@@ -178,7 +178,8 @@ clearButton.addEventListener("click", () => {
   runSearch(input.value);
 });
 
-// On a phone the filters start folded, so that the results come first.
+// On a phone the filters stay folded, so that the results come first (folded in the HTML: unfolding
+// on a wide screen moves nothing, while folding after the first paint would move the results).
 filterPanel.open = window.matchMedia("(min-width: 40rem)").matches;
 readAddress();
 if (input.value) runSearch(input.value);
