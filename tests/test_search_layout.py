@@ -41,7 +41,7 @@ def site(tmp_path_factory):
 
 
 @pytest.mark.parametrize(("width", "height"), [(412, 823), (1350, 940)], ids=["phone", "desktop"])
-@pytest.mark.parametrize("query", ["异地就医", "医", "没有这个词的查询"])
+@pytest.mark.parametrize("query", ["异地就医", "医", "定点医疗机构", "没有这个词的查询"])
 def test_opening_a_search_shifts_the_layout_less_than_005(browser, site, width, height, query):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
     page = context.new_page()
