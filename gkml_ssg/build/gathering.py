@@ -9,6 +9,7 @@ it is made again when any agency changes, and only then.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -92,7 +93,7 @@ def start_gathering(state: BuildState, transaction: WriteTransaction, renderer: 
             raise ContentInvalid([ContentError(f"templates/{listed.file}", f"各机构的 {listed.file} 表头不一致：{error}")]) from None
         path = DOWNLOADS_FOLDER + listed.file
         files[path] = data
-        files[schema_path(listed)] = table_schema(listed, csv_rows(data.partition(b"\n")[0])[0])
+        files[schema_path(listed)] = table_schema(listed, next(csv_rows(data.partition(b"\n")[0])))
         gathered.append((listed, CsvFile(path, data)))
         tables.append(GatheredTable(listed.title, data))
     if tables:
@@ -114,5 +115,5 @@ def _agency_name(state: BuildState, slug: str, proactive: bytes | None) -> str:
     """The agency's name: from its node when it was loaded, else from its CSV's first row."""
     if slug in state.nodes:
         return state.nodes[slug].agency.name
-    rows = csv_rows(proactive or b"")
-    return rows[1][0] if len(rows) > 1 and rows[1] else slug
+    first = next(itertools.islice(csv_rows(proactive or b""), 1, 2), None)  # under the header
+    return first[0] if first else slug

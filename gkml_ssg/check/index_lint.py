@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 from gkml_ssg.check.diagnostics import Diagnostic
 from gkml_ssg.check.lint_file import LintFile
 from gkml_ssg.content.fields import yaml_key
-from gkml_ssg.content.model import Agency, Item, NegativeEntry, OnRequestEntry
+from gkml_ssg.content.model import Agency, Item
+from gkml_ssg.numbering.assign import model_rows
 
 
 def missing_index_numbers(file: LintFile, agency: Agency) -> Iterator[Diagnostic]:
@@ -17,12 +18,7 @@ def missing_index_numbers(file: LintFile, agency: Agency) -> Iterator[Diagnostic
     first such row. (Without a code there is nothing to run; the README says what a code gives.)"""
     if agency.code is None:
         return
-    rows: list[Item | OnRequestEntry | NegativeEntry] = [
-        *(item for category in agency.catalogue for item in category.items),
-        *(agency.on_request.entries if agency.on_request else ()),
-        *(agency.negative.entries if agency.negative else ()),
-    ]
-    missing = [row for row in rows if row.index_number is None]
+    missing = [row for row in model_rows(agency) if row.index_number is None]
     if missing:
         yield file.warning(
             "index-number-missing",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from enum import Enum
 
 from gkml_ssg.content.errors import ContentError
-from gkml_ssg.content.fields import field_info, yaml_field
+from gkml_ssg.content.fields import yaml_field, yaml_key
 
 COLOUR = r"^#[0-9a-fA-F]{6}$"
 COLOUR_HINT = "请写六位十六进制颜色，如“#b3261e”"
@@ -122,7 +122,7 @@ def colour_errors(portal: Portal | None, path: str) -> list[ContentError]:
         ratio = contrast(chosen[foreground], chosen[background])
         if ratio < AA_TEXT:
             named = foreground if getattr(portal.colours, foreground) is not None or background == "page" else background
-            key = _key(named if named != "page" else foreground)
+            key = yaml_key(Colours, named if named != "page" else foreground)
             errors.append(
                 ContentError(
                     path,
@@ -133,9 +133,3 @@ def colour_errors(portal: Portal | None, path: str) -> list[ContentError]:
                 )
             )
     return errors
-
-
-def _key(attribute: str) -> str:
-    declared = next(field for field in fields(Colours) if field.name == attribute)
-    info = field_info(declared)
-    return info.key if info else attribute

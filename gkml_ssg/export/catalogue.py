@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkml_ssg.content.model import Agency, Audience, Category, ChannelKind, DeclaredCounts, FormInfo, Item, Mode, Overview
-from gkml_ssg.export.layout import TICK, Field, Table, build_table, lines, merge_down, text
+from gkml_ssg.export.layout import TICK, Field, Table, build_table, lines, merge_down, optional_fields, text
 from gkml_ssg.form.channels import channel_text
 from gkml_ssg.form.columns import Column
 
@@ -43,7 +43,6 @@ def _tick(value: object, wanted: object) -> str:
 
 def _fields(rows: Sequence[Row]) -> list[Field[Row]]:
     """The columns the rows need, in the form's order."""
-    items = [item for _, item in rows]
     fields: list[Field[Row]] = [Field(Column.NUMBER.value, lambda row: text(row[1].number))]
     if any(category.stage is not None for category, _ in rows):
         fields.append(Field(Column.STAGE.value, lambda row: text(row[0].stage)))
@@ -61,18 +60,17 @@ def _fields(rows: Sequence[Row]) -> list[Field[Row]]:
         Field(Column.PROACTIVE.value, lambda row: _tick(row[1].mode, Mode.PROACTIVE), Column.MODE.value),
         Field(Column.ON_REQUEST.value, lambda row: _tick(row[1].mode, Mode.ON_REQUEST), Column.MODE.value),
     ]
-    if any(item.level is not None for item in items):
-        fields.append(Field(Column.LEVEL.value, lambda row: text(row[1].level)))
-    if any(item.portal_section is not None for item in items):
-        fields.append(Field(Column.SECTION.value, lambda row: text(row[1].portal_section)))
-    if any(item.subject is not None for item in items):
-        fields.append(Field(Column.SUBJECT.value, lambda row: text(row[1].subject)))
-    if any(item.validity is not None for item in items):
-        fields.append(Field(Column.VALIDITY.value, lambda row: text(row[1].validity.value if row[1].validity else None)))
-    if any(item.slug is not None for item in items):
-        fields.append(Field(Column.SLUG.value, lambda row: text(row[1].slug)))
-    if any(item.index_number is not None for item in items):
-        fields.append(Field(Column.INDEX_NUMBER.value, lambda row: text(row[1].index_number)))
+    fields += optional_fields(
+        rows,
+        [
+            (Column.LEVEL.value, lambda row: row[1].level),
+            (Column.SECTION.value, lambda row: row[1].portal_section),
+            (Column.SUBJECT.value, lambda row: row[1].subject),
+            (Column.VALIDITY.value, lambda row: row[1].validity.value if row[1].validity else None),
+            (Column.SLUG.value, lambda row: row[1].slug),
+            (Column.INDEX_NUMBER.value, lambda row: row[1].index_number),
+        ],
+    )
     fields.append(Field(Column.REMARKS.value, lambda row: text(row[1].remarks)))
     return fields
 

@@ -74,6 +74,19 @@ class Field(Generic[Record]):
     group: str | None = None
 
 
+def optional_fields(
+    records: Sequence[Record], columns: Sequence[tuple[str, Callable[[Record], str | None]]]
+) -> list[Field[Record]]:
+    """A field for each (header, value) column that some record has a value in: a column the
+    form only sometimes has is written when used, so that an empty one never suggests the source
+    had it."""
+    return [Field(header, _text_of(value)) for header, value in columns if any(value(record) is not None for record in records)]
+
+
+def _text_of(value: Callable[[Record], str | None]) -> Callable[[Record], str]:
+    return lambda record: text(value(record))
+
+
 def text(value: str | None) -> str:
     """A field's text as it is; None is an empty cell."""
     return "" if value is None else value

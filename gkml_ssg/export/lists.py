@@ -7,13 +7,20 @@ and the officers' form has no place for, so that nothing of the agency is lost o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gkml_ssg.content.model import Agency, NegativeEntry, NegativeList, OnRequestEntry, OnRequestList
-from gkml_ssg.export.layout import Attachment, Field, Table, build_table, lines, text
+from gkml_ssg.export.layout import Attachment, Field, Table, build_table, lines, optional_fields, text
 from gkml_ssg.form.columns import Column
 
 ON_REQUEST_SHEET = "依申请公开"
 NEGATIVE_SHEET = "负面清单"
 NOTES_HEADER = ("项目", "内容")
+
+
+def _pinned() -> list[tuple[str, Callable[[OnRequestEntry | NegativeEntry], str | None]]]:
+    """The columns of what an entry may pin: its address and its 索引号."""
+    return [(Column.SLUG.value, lambda entry: entry.slug), (Column.INDEX_NUMBER.value, lambda entry: entry.index_number)]
 
 
 def on_request_table(listed: OnRequestList) -> Table:
@@ -28,10 +35,7 @@ def on_request_table(listed: OnRequestList) -> Table:
         Field(Column.UPDATE_CYCLE.value, lambda entry: text(entry.update_cycle)),
         Field(Column.REVIEW.value, lambda entry: text(entry.review_procedure)),
     ]
-    if any(entry.slug is not None for entry in listed.entries):
-        fields.append(Field(Column.SLUG.value, lambda entry: text(entry.slug)))
-    if any(entry.index_number is not None for entry in listed.entries):
-        fields.append(Field(Column.INDEX_NUMBER.value, lambda entry: text(entry.index_number)))
+    fields += optional_fields(listed.entries, _pinned())
     fields.append(Field(Column.REMARKS.value, lambda entry: text(entry.remarks)))
     return build_table(fields, listed.entries, header_rows=2)
 
@@ -46,10 +50,7 @@ def negative_table(listed: NegativeList) -> Table:
         Field(Column.OFFICE.value, lambda entry: text(entry.office)),
         Field(Column.UPDATE_CYCLE.value, lambda entry: text(entry.update_cycle)),
     ]
-    if any(entry.slug is not None for entry in listed.entries):
-        fields.append(Field(Column.SLUG.value, lambda entry: text(entry.slug)))
-    if any(entry.index_number is not None for entry in listed.entries):
-        fields.append(Field(Column.INDEX_NUMBER.value, lambda entry: text(entry.index_number)))
+    fields += optional_fields(listed.entries, _pinned())
     fields.append(Field(Column.REMARKS.value, lambda entry: text(entry.remarks)))
     return build_table(fields, listed.entries, header_rows=1)
 

@@ -83,7 +83,7 @@ def _next(agency: Agency, code: str, year: int) -> tuple[int, int]:
     if recorded is not None:
         year = max(year, recorded[0])
     used = [recorded[1]] if recorded is not None and recorded[0] == year else []
-    for row in _model_rows(agency):
+    for row in model_rows(agency):
         found = year_and_serial(row.index_number, code) if row.index_number else None
         if found is not None and found[0] == year:
             used.append(found[1])
@@ -115,7 +115,8 @@ def _rows(agency: Agency, root: Node) -> Iterator[tuple[Row, MappingNode]]:
             yield from zip(listed.entries, _items_of(entries), strict=True)
 
 
-def _model_rows(agency: Agency) -> Iterator[Row]:
+def model_rows(agency: Agency) -> Iterator[Row]:
+    """Every row that has a 索引号, in page-graph order."""
     for category in agency.catalogue:
         yield from category.items
     yield from agency.on_request.entries if agency.on_request else ()
@@ -142,8 +143,8 @@ def _verify(relative: str, numbered: Numbered, before: Agency) -> None:
     if after is None or errors:
         raise CannotNumber(f"{relative}：编号后的文件不能通过检查，未写入（{errors[0].message if errors else '?'}）")
     new = iter(number for _, number in numbered.numbers)
-    expected = [row.index_number or next(new) for row in _model_rows(before)]
-    if [row.index_number for row in _model_rows(after)] != expected or after.index_mark != numbered.mark:
+    expected = [row.index_number or next(new) for row in model_rows(before)]
+    if [row.index_number for row in model_rows(after)] != expected or after.index_mark != numbered.mark:
         raise CannotNumber(f"{relative}：编号后的文件与预期不符，未写入")
     if _without_numbers(model_tree(after)) != _without_numbers(model_tree(before)):
         raise CannotNumber(f"{relative}：编号改变了文件的其他内容，未写入")

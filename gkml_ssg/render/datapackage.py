@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from gkml_ssg.content.model import Audience, Mode, SiteConfig, Validity
 from gkml_ssg.site.kinds import DOWNLOADS_FOLDER, GatheredList
@@ -125,7 +126,7 @@ def data_package(
     ]
     descriptor: dict[str, object] = {
         "profile": "tabular-data-package",
-        "name": _NOT_IN_NAME.sub("-", _host(homepage).lower()).strip("-") or "gkml",
+        "name": _NOT_IN_NAME.sub("-", (urlsplit(homepage).hostname or "").lower()).strip("-") or "gkml",
         "title": config.title,
         "description": "政府信息公开目录的开放数据：各机构的主动公开事项、依申请公开事项和负面清单。",
         "homepage": homepage,
@@ -155,10 +156,6 @@ def _resource(listed: GatheredList, name: str, path: str, title: str, descriptio
     if description is not None:
         resource["description"] = description
     return resource
-
-
-def _host(url: str) -> str:
-    return url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
 
 
 def _json(value: object) -> bytes:

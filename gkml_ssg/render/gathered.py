@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from xlsxwriter import Workbook
@@ -50,10 +50,11 @@ def gathered_csv(parts: Sequence[bytes]) -> bytes:
     return b"".join(gathered)
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
-    """A CSV's rows with each cell's text as written in the content (the formula guard taken off)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-    return [[csv_text(cell) for cell in row] for row in reader]
+def csv_rows(data: bytes) -> Iterator[list[str]]:
+    """A CSV's rows, as they are read, with each cell's text as written in the content (the
+    formula guard taken off)."""
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+        yield [csv_text(cell) for cell in row]
 
 
 def gathered_workbook(tables: Sequence[GatheredTable]) -> bytes:
@@ -68,7 +69,7 @@ def gathered_workbook(tables: Sequence[GatheredTable]) -> bytes:
     header_format = workbook.add_format({"bold": True, "text_wrap": True, "valign": "vcenter", "border": 1})
     body_format = workbook.add_format({"text_wrap": True, "valign": "top"})
     for table in tables:
-        rows = csv_rows(table.csv)
+        rows = list(csv_rows(table.csv))
         sheet = workbook.add_worksheet(table.sheet)
         if not rows:
             continue
