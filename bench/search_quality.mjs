@@ -1,14 +1,15 @@
-// Runs search queries over a built site's Pagefind bundle with Pagefind's own pagefind.js, the way
-// a browser does (Node's Intl.Segmenter is the one Chromium ships), using the site's own
-// search-core.js. Prints one JSON line per query: the result URLs in rank order.
+// Runs search queries over a built site's search index the way a browser does, with the site's own
+// search-core.js (Node's Intl.Segmenter is the one Chromium ships). Prints one JSON line per query:
+// the result URLs in rank order.
 //
 //   node bench/search_quality.mjs SITE_DIR QUERIES.json [--plain] [--bytes]
 //
-// SITE_DIR is the built site (containing pagefind/ and static/js/search-core.js). --plain sends the
-// raw query to Pagefind (what a stock Pagefind search does). --bytes reports, for the first query
-// only, the bytes and files a browser transfers before it shows the first results: pagefind.js,
-// the files it fetches to initialise and run the search, and the fragments of the first page of
-// results (the search page loads the filter indexes after that).
+// SITE_DIR is the built site (containing search-index/ and static/js/search-core.js). --plain
+// searches a stock Pagefind bundle (`pagefind --site` writes SITE_DIR/pagefind/) with Pagefind's
+// own pagefind.js and the raw query. --bytes reports, for the first query only, the bytes and files
+// the search transfers before it shows the first results: the script, the files it fetches to open
+// the index and run the search, and the records of the first page of results (the search page
+// loads the filter indexes after that). bench/search_cost.py measures the same in Chromium.
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import path from "node:path";
@@ -29,28 +30,28 @@ globalThis.fetch = async (url) => {
   return new Response(data);
 };
 
-const bundle = pathToFileURL(path.join(site, "pagefind") + "/").href;
-const { openIndex, searchQuery } = await import(pathToFileURL(path.join(site, "static/js/search-core.js")).href);
-// the runtime is imported, not fetched; a browser downloads it all the same
-let runtime = bundle;
-let pagefind;
+const core = pathToFileURL(path.join(site, "static/js/search-core.js"));
+const { openIndex, searchQuery } = await import(core.href);
+// the script is imported, not fetched; a browser downloads it all the same
+let searchIndex;
 if (plain) {
   // `pagefind --site` writes one bundle, with no catalogue
-  pagefind = await import(new URL("pagefind.js", bundle).href);
-  await pagefind.options({ basePath: bundle, baseUrl: "/" });
+  const bundle = pathToFileURL(path.join(site, "pagefind") + "/").href;
+  searchIndex = await import(new URL("pagefind.js", bundle).href);
+  await searchIndex.options({ basePath: bundle, baseUrl: "/" });
+  transferred += (await readFile(new URL("pagefind.js", bundle))).length;
 } else {
-  pagefind = await openIndex(bundle, { baseUrl: "/" });
-  runtime = new URL(JSON.parse(await readFile(new URL("index.json", bundle), "utf8")).shards[0], bundle);
+  searchIndex = await openIndex(pathToFileURL(path.join(site, "search-index") + "/").href);
+  transferred += (await readFile(core)).length;
 }
-transferred += (await readFile(new URL("pagefind.js", runtime))).length;
 
 const queries = JSON.parse(await readFile(queriesFile, "utf8"));
 for (const [index, query] of queries.entries()) {
   let results;
   if (plain) {
-    results = (await pagefind.search(query)).results;
+    results = (await searchIndex.search(query)).results;
   } else {
-    results = (await searchQuery(pagefind, query)).results;
+    results = (await searchQuery(searchIndex, query)).results;
   }
   // a browser loads the fragments of the first page of results only; count those, then the rest
   const firstPage = await Promise.all(results.slice(0, FIRST_PAGE).map((result) => result.data()));

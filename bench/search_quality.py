@@ -3,8 +3,8 @@
     python bench/search_quality.py [--agencies 250] [--work DIR] [--skip-plain]
 
 Builds the seed site (content/) and a synthetic corpus (bench/make_corpus.py), then, for a set of
-queries a citizen would type, compares the pages gkml's search returns (Pagefind's own pagefind.js
-run by Node over the built bundle, with the site's search-core.js: bench/search_quality.mjs) with
+queries a citizen would type, compares the pages gkml's search returns (the site's search-core.js
+run by Node over the built index: bench/search_quality.mjs) with
 the truth: the indexed pages whose text contains every word of the query. It also indexes the same
 built HTML the plain way (`pagefind --site`, the extended build) and searches it with the raw query,
 and prints index build time, peak memory, bundle size and the bytes of a first query for both.
@@ -24,9 +24,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from plain_pagefind import pagefind_executable  # noqa: E402
 
 from gkml_ssg.content.load import load_content  # noqa: E402
-from gkml_ssg.search.pagefind import pagefind_executable  # noqa: E402
 from gkml_ssg.search.records import site_records  # noqa: E402
 from gkml_ssg.search.text import query_words  # noqa: E402
 from gkml_ssg.site.graph import assemble  # noqa: E402
@@ -132,12 +134,12 @@ def evaluate(label: str, source: Path, work: Path, skip_plain: bool) -> None:
     print("  " + output.strip())
     records = site_records(assemble(load_content(source)))
     gkml = score(f"{label}: gkml search", records, out, QUERIES)
-    print(f"bundle {bundle_bytes(out / 'pagefind') / 1e6:.1f} MB; first query transfers {gkml['first_query_bytes'] / 1e3:.0f} kB"
+    print(f"bundle {bundle_bytes(out / 'search-index') / 1e6:.1f} MB; first query transfers {gkml['first_query_bytes'] / 1e3:.0f} kB"
           f" in {gkml['first_query_requests']} files")
     if skip_plain:
         return
     shutil.rmtree(plain_out, ignore_errors=True)
-    shutil.copytree(out, plain_out, ignore=shutil.ignore_patterns("pagefind"))
+    shutil.copytree(out, plain_out, ignore=shutil.ignore_patterns("search-index"))
     shutil.copytree(out / "static", plain_out / "static", dirs_exist_ok=True)
     seconds, peak, _ = measured([str(pagefind_executable()), "--site", str(plain_out)])
     print(f"\nplain `pagefind --site` (extended) on the same HTML: {seconds:.1f} s, peak memory {peak:.0f} MB, "

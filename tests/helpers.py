@@ -67,8 +67,8 @@ def resolve_internal(out: Path, base_path: str, link: str) -> Path | None:
 
 
 def search_site(site: Path, queries) -> dict[str, list[str]]:
-    """The result URLs, in rank order, of each query over a built site's search index: Pagefind's
-    own pagefind.js in Node with the site's search-core.js (bench/search_quality.mjs)."""
+    """The result URLs, in rank order, of each query over a built site's search index: the site's
+    search-core.js in Node (bench/search_quality.mjs)."""
     queries_file = site.parent / f"{site.name}-queries.json"
     queries_file.write_text(json.dumps(list(queries), ensure_ascii=False), encoding="utf-8")
     output = subprocess.run(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh machine: the package with its test extras
 # (pytest, jsonschema, Playwright's Python package, ruff, mypy and type stubs), and from Debian the
-# Chromium the browser tests drive, the Node.js the search-quality test runs Pagefind's pagefind.js
+# Chromium the browser tests drive, the Node.js the search-quality test runs the site's search-core.js
 # with, the nginx that serves the site with the example configuration in deploy/nginx/, and the
 # LibreOffice that `gkml import` converts old .doc files with.
 set -euo pipefail

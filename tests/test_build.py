@@ -36,7 +36,7 @@ def test_two_builds_of_the_seeds_are_byte_identical(tmp_path):
     files = tree_bytes(first)
     assert files == tree_bytes(second)
     assert sum(1 for path in files if path.endswith((".html", ".xml", ".txt"))) == SEED_PAGES
-    assert any(path.startswith("pagefind/shard-000/fragment/") for path in files)
+    assert any(path.startswith("search-index/shard-000/pages/") for path in files)
 
 
 def test_second_build_writes_nothing(project):

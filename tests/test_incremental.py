@@ -59,7 +59,7 @@ def test_edits_adds_renames_and_deletes_stay_identical_to_a_fresh_build(tmp_path
 
     first = incremental()
     assert first.rendered == first.pages
-    shards = sorted(path.name for path in (out / "pagefind").iterdir() if path.is_dir())
+    shards = sorted(path.name for path in (out / "search-index").iterdir() if path.is_dir())
     assert len(shards) > 2
     again = incremental()
     assert (again.rendered, again.write.written, again.write.deleted) == (0, 0, 0)
@@ -69,9 +69,10 @@ def test_edits_adds_renames_and_deletes_stay_identical_to_a_fresh_build(tmp_path
     before = tree_bytes(out)
     report = incremental()
     changed = {path for path, data in tree_bytes(out).items() if before.get(path) != data}
-    own_shard = f"pagefind/shard-{shard_number(edited.stem, shard_count(first.pages, SHARD_PAGES)):03d}/"
-    index_changes = [path for path in changed if path.startswith("pagefind/")]
-    assert index_changes and all(path.startswith(own_shard) for path in index_changes)  # one shard re-indexed
+    own_shard = f"search-index/shard-{shard_number(edited.stem, shard_count(first.pages, SHARD_PAGES)):03d}/"
+    index_changes = [path for path in changed if path.startswith("search-index/") and path != "search-index/index.json"]
+    # one shard re-indexed (the catalogue names its new version)
+    assert index_changes and all(path.startswith(own_shard) for path in index_changes)
     agency_pages = sum(1 for page in (out / "agencies").rglob("index.html") if edited.stem in page.parts)
     # no list of pages shows an item's 公开内容; the site's downloads page is made again with its lists
     assert report.rendered == agency_pages + 1
@@ -162,8 +163,8 @@ def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, m
     with pytest.raises(KeyboardInterrupt):
         build(options)
     monkeypatch.undo()
-    catalogue = json.loads((out / "pagefind/index.json").read_text(encoding="utf-8"))
-    assert catalogue["edits"] == {"bundle": "edits/", "replaced": [edited.stem]}
+    catalogue = json.loads((out / "search-index/index.json").read_text(encoding="utf-8"))
+    assert catalogue["edits"]["bundle"]["folder"] == "edits/" and catalogue["edits"]["replaced"] == [edited.stem]
     records = site_records(assemble(load_content(source)))
     queries = ["修订后的标题", old_title, "机关职能", "公开"]
     found = search_site(out, queries)
@@ -173,7 +174,7 @@ def test_an_edit_is_searchable_before_its_shard_is_reindexed(tmp_path, corpus, m
     assert len(found["修订后的标题"]) == 1 and before["修订后的标题"] == []
 
     report = build(options)
-    assert report.current_after is None and not (out / "pagefind/edits").exists()
+    assert report.current_after is None and not (out / "search-index/edits").exists()
     check_against_fresh(tmp_path, source, templates, out, "after the edit bundle", SHARD_PAGE_TARGET)
 
     edited.write_text(edited.read_text(encoding="utf-8").replace("修订后的标题", "再次修订的标题"), encoding="utf-8")

@@ -100,7 +100,7 @@ def test_the_installed_gkml_is_the_wheels_and_builds_a_new_site(gkml, site):
     assert built.returncode == 0, built.stderr
     home = (site / "public/index.html").read_text(encoding="utf-8")
     assert f'<meta name="generator" content="gkml {gkml_version()}">' in home
-    assert (site / "public/pagefind/shard-000/pagefind.js").is_file()  # the search index, from the installed Pagefind
+    assert (site / "public/search-index/shard-000/meta.json").is_file()  # the search index
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_the_sites_template_stylesheet_and_logo_are_used_and_every_other_page_ke
     home = (themed / "index.html").read_text(encoding="utf-8")
     assert "示例县政务公开目录（本县首页）" in home and "/gkml/static/css/county.css?v=" in home
     assert (themed / "static/css/county.css").is_file() and (themed / "static/logo.png").read_bytes() == PNG
-    pages = [path for path in themed.rglob("index.html") if path != themed / "index.html" and "pagefind" not in path.parts]
+    pages = [path for path in themed.rglob("index.html") if path != themed / "index.html" and "search-index" not in path.parts]
     assert len(pages) > 5
     for path in pages:
         html = path.read_text(encoding="utf-8")

@@ -45,7 +45,7 @@ def call(app, raw: str, method: str = "GET") -> tuple[str, dict[str, str], bytes
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A built site's shape: pages, a 404 page, static files, a Pagefind bundle, the manifest;
+    """A built site's shape: pages, a 404 page, static files, a search index, the manifest;
     and a secret file beside it."""
     root = tmp_path / "site"
     files = {
@@ -55,15 +55,12 @@ def site(tmp_path: Path) -> Path:
         "static/css/site.css": b"body{}",
         "static/favicon.svg": b"<svg/>",
         "static/js/search.js": b"export {}",
-        "pagefind/index.json": b'{"shards":[]}',
-        "pagefind/shard-000/pagefind.js": b"export {}",
-        "pagefind/shard-000/pagefind-entry.json": b"{}",
-        "pagefind/shard-000/wasm.unknown.pagefind": b"\x1f\x8b\x00",
-        "pagefind/shard-000/pagefind.zh-cn_1.pf_meta": b"\x1f\x8b\x01",
-        "pagefind/shard-000/index/zh-cn_1.pf_index": b"\x1f\x8b\x02",
-        "pagefind/shard-000/filter/zh-cn_1.pf_filter": b"\x1f\x8b\x03",
-        "pagefind/shard-000/fragment/zh-cn_1.pf_fragment": b"\x1f\x8b\x04",
-        "pagefind/shard-000/x.wasm": b"\x00asm",
+        "search-index/index.json": b'{"shards":[]}',
+        "search-index/shard-000/meta.json": b"{}",
+        "search-index/shard-000/terms/0.bin": b"\x01\x02",
+        "search-index/shard-000/filter/0.bin": b"\x01\x03",
+        "search-index/shard-000/pages/0.json": b"[]",
+        "static/x.wasm": b"\x00asm",
         "robots.txt": b"User-agent: *",
         "sitemap.xml": b"<urlset/>",
         ".gkml-manifest.sqlite": b"SQLite format 3",
@@ -91,15 +88,12 @@ def test_pages_folders_and_assets_are_served_with_their_types(site):
         "/static/css/site.css": "text/css; charset=utf-8",
         "/static/js/search.js": "text/javascript; charset=utf-8",
         "/static/favicon.svg": "image/svg+xml",
-        "/pagefind/index.json": "application/json",
-        "/pagefind/shard-000/pagefind.js": "text/javascript; charset=utf-8",
-        "/pagefind/shard-000/pagefind-entry.json": "application/json",
-        "/pagefind/shard-000/wasm.unknown.pagefind": "application/octet-stream",
-        "/pagefind/shard-000/pagefind.zh-cn_1.pf_meta": "application/octet-stream",
-        "/pagefind/shard-000/index/zh-cn_1.pf_index": "application/octet-stream",
-        "/pagefind/shard-000/filter/zh-cn_1.pf_filter": "application/octet-stream",
-        "/pagefind/shard-000/fragment/zh-cn_1.pf_fragment": "application/octet-stream",
-        "/pagefind/shard-000/x.wasm": "application/wasm",
+        "/search-index/index.json": "application/json",
+        "/search-index/shard-000/meta.json": "application/json",
+        "/search-index/shard-000/terms/0.bin": "application/octet-stream",
+        "/search-index/shard-000/filter/0.bin": "application/octet-stream",
+        "/search-index/shard-000/pages/0.json": "application/json",
+        "/static/x.wasm": "application/wasm",
         "/robots.txt": "text/plain; charset=utf-8",
         "/sitemap.xml": "application/xml; charset=utf-8",
     }
@@ -189,7 +183,7 @@ def test_while_the_build_fails_pages_show_its_errors_and_assets_stay(site):
     assert "内容中有 2 处错误" in text and "保存文件后，本页会自动刷新" in text
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert call(app, "/static/css/site.css")[0] == "200 OK"
-    assert call(app, "/pagefind/index.json")[0] == "200 OK"
+    assert call(app, "/search-index/index.json")[0] == "200 OK"
     assert call(app, "/static/missing.css")[0] == "404 Not Found"
 
 

@@ -32,9 +32,8 @@ PATHS = [
     "legal-basis/",
     "search/",
     "static/css/site.css",
-    "pagefind/index.json",
-    "pagefind/shard-000/pagefind.js",
-    "pagefind/shard-000/pagefind-entry.json",
+    "search-index/index.json",
+    "search-index/shard-000/meta.json",
 ]
 
 

@@ -3,8 +3,8 @@
 The truth is read from the built pages (tests/page_text.py: what a reader sees in each indexed
 page's content, without navigation and the templates' own wording), not from the records the
 indexer is given, so that a field a page shows but its record leaves out is noticed. The search
-runs Pagefind's own pagefind.js over the built bundle in Node, with the site's search-core.js,
-through the measurement script bench/search_quality.mjs (the same path the benchmark takes).
+runs the site's own search-core.js over the built index in Node, through the measurement script
+bench/search_quality.mjs (the same path the benchmark takes).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.search.shards import SHARD_PAGE_TARGET
 from gkml_ssg.search.text import normalised_text, query_words
 
-pytestmark = pytest.mark.node  # Pagefind's pagefind.js runs in Node
+pytestmark = pytest.mark.node  # search-core.js runs in Node
 
 BASE_PATH = "/"  # the seeds' 网址 (site.yml) has no path
 
@@ -57,7 +57,7 @@ RANKED = ("异地就医", "三公经费", "医疗救助")
 def seed_site(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds") / "public"
     build(BuildOptions(source=REPO / "content", out=out, shard_pages=request.param))
-    shards = json.loads((out / "pagefind/index.json").read_text(encoding="utf-8"))["shards"]
+    shards = json.loads((out / "search-index/index.json").read_text(encoding="utf-8"))["shards"]
     assert len(shards) == (1 if request.param == SHARD_PAGE_TARGET else 5), shards  # 8 shards; 5 have agencies
     return out
 

@@ -10,13 +10,7 @@ from conftest import REPO
 
 from gkml_ssg.content.load import load_content
 from gkml_ssg.search.records import site_records
-from gkml_ssg.search.text import (
-    indexed_content,
-    normalised_text,
-    query_words,
-    text_tokens,
-    title_token,
-)
+from gkml_ssg.search.text import TITLE_SPAN, body_start, normalised_text, page_tokens, query_words, text_tokens
 from gkml_ssg.site.graph import PageKind, assemble
 
 
@@ -34,29 +28,27 @@ def test_query_words():
     assert query_words("  ，。 ") == []
 
 
-def test_indexed_content_keeps_fields_apart_and_ends_with_title_tokens():
-    content = indexed_content("异地就医", ["备案渠道", "《预算法》"])
-    tokens = content.split(" ")
-    assert tokens[:4] == list("异地就医")
-    assert tokens[4] == "。" and tokens[9] == "。"  # a phrase cannot run from one field into the next
-    assert tokens[-4:] == [title_token(c) for c in "异地就医"]
+def test_page_tokens_keep_fields_apart_and_the_title_numbered_first():
+    title, body = page_tokens("异地 就医", ["备案渠道", "《预算法》", "  "])
+    assert title == "异地就医"
+    assert body == "备案渠道。《预算法》"  # a phrase cannot run from one field into the next
+    assert body_start(len(title)) == TITLE_SPAN and body_start(TITLE_SPAN) == 2 * TITLE_SPAN
 
 
 @pytest.mark.node
 def test_python_and_javascript_rules_agree():
-    samples = ["异地就医 备案", "“三公”经费", "预算、决算\u3000AB岗", "国务院令第711号", "Ｑ１２", "社会保险法（2010年）"]
+    samples = ["异地就医 备案", "“三公”经费", "预算、决算\u3000AB岗", "国务院令第711号", "Ｑ１２", "社会保险法（2010年）", "İstanbul ΣΑΣ", "𠀋𠀋 ǅ"]
     script = (
         "const core = await import(process.argv[1]);"
         "const samples = JSON.parse(process.argv[2]);"
-        "console.log(JSON.stringify(samples.map((s) => [core.queryWords(s), [...s].map(core.titleToken)])));"
+        "console.log(JSON.stringify(samples.map((s) => core.queryWords(s))));"
     )
     output = subprocess.run(
         ["node", "--input-type=module", "-e", script, str(REPO / "static/js/search-core.js"), json.dumps(samples)],
         check=True, capture_output=True, text=True,
     ).stdout
-    for sample, (words, tokens) in zip(samples, json.loads(output), strict=True):
+    for sample, words in zip(samples, json.loads(output), strict=True):
         assert words == query_words(sample), sample
-        assert tokens == [title_token(c) for c in sample], sample
 
 
 def test_records_hold_page_text_only_once_and_no_navigation():
@@ -69,8 +61,7 @@ def test_records_hold_page_text_only_once_and_no_navigation():
     assert "领导信息" not in agency.text  # the catalogue table belongs to the item pages
     assert agency.filters["类型"] == ["机构"]
     item = next(r for r in records if r.url == "/agencies/huinong-yibao/items/2/")
-    assert item.meta == {"title": "领导信息", "agency": "惠农区医疗保障局", "region": "宁夏回族自治区 / 石嘴山市 / 惠农区",
-                         "kind": "主动公开事项", "category": "概况信息"}
+    assert item.meta == {"title": "领导信息", "agency": "惠农区医疗保障局", "kind": "主动公开事项", "category": "概况信息"}
     assert item.filters == {"机构": ["惠农区医疗保障局"], "省份": ["宁夏回族自治区"], "城市": ["石嘴山市"], "类型": ["主动公开事项"],
                             "一级事项": ["概况信息"], "公开方式": ["主动"], "公开对象": ["全社会"],
                             "网址标识": ["huinong-yibao"]}

@@ -1,8 +1,8 @@
 """The index stage's units: the search shards, their catalogue, and the edit bundle.
 
-Re-indexing a shard takes seconds (Pagefind spends 1.5–2 ms a page), too long for an editor who
-wants to see an edit at once. So when a few agencies changed since a build that had a search
-index, the build first indexes only those agencies into a small bundle, `pagefind/edits/`, and
+Re-indexing a shard takes seconds (about 0.25 ms a page), too long for an editor who wants to
+see an edit at once. So when a few agencies changed since a build that had a search index, the
+build first indexes only those agencies into a small bundle, `search-index/edits/`, and
 lists it in the catalogue with the agencies it replaces; the search page then merges it and sets
 aside those agencies' pages in the shards. The site is current as soon as that is written. The
 build then re-indexes the shards those agencies belong to and removes the edit bundle, so that
@@ -11,22 +11,22 @@ what it leaves is byte-identical to a fresh build.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from gkml_ssg.build.manifest import Manifest
 from gkml_ssg.build.progress import Progress
 from gkml_ssg.build.write import Unit
-from gkml_ssg.keys import CATALOGUE_UNIT, EDITS_UNIT, combined_key, digest, index_unit
-from gkml_ssg.search.pagefind import PagefindService
-from gkml_ssg.search.records import FILTER_AGENCY_ID, build_bundle, search_records
+from gkml_ssg.keys import CATALOGUE_UNIT, EDITS_UNIT, combined_key, digest, index_unit, is_index_unit
+from gkml_ssg.search.bundle import META_NAME, build_bundle, bundle_meta, read_meta
+from gkml_ssg.search.records import search_records
 from gkml_ssg.search.shards import (
     BUNDLE_FOLDER,
     CATALOGUE_PATH,
     EDITS_NAME,
     Shard,
     catalogue,
+    catalogue_with_edits,
     plan_shards,
     shard_count,
 )
@@ -39,6 +39,11 @@ from gkml_ssg.site.summaries import SummaryHead
 EDITS_AGENCY_LIMIT = 20
 # …or when their pages are more than this fraction (1/n) of the shards to re-index.
 EDITS_SHARE_LIMIT = 4
+
+# The bytes a file of a unit will hold once committed (see `WriteTransaction.read`), or None.
+Reader = Callable[[str, str], bytes | None]
+# The nodes of these agencies, loaded if the build had not read them.
+Loader = Callable[[Iterable[str]], dict[str, AgencyNode]]
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,6 @@ def plan_index(heads: tuple[SummaryHead, ...], pages: int, previous: Manifest, s
         shard.name: combined_key(
             settings,
             modulus,
-            str(shard.carries_runtime),
             *(f"{slug}={agencies[slug].source_path}={agencies[slug].source_digest}" for slug in shard.slugs),
         )
         for shard in shards
@@ -77,62 +81,69 @@ def plan_index(heads: tuple[SummaryHead, ...], pages: int, previous: Manifest, s
 
 def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) -> bool:
     """Whether an edit bundle can make the search current before the shards are re-indexed: the
-    previous build left a complete index with the same shards, few agencies changed, and their
-    pages are a small part of the shards to re-index (otherwise indexing twice gains nothing)."""
+    previous build left a complete index in the same shard folders (so that they hold every
+    agency's pages but the changed ones'), few agencies changed, and their pages are a small part
+    of the shards to re-index (otherwise indexing twice gains nothing)."""
+    shard_units = {name for name in previous.keys if is_index_unit(name)} - {CATALOGUE_UNIT}
     return (
         bool(plan.stale)
         and 0 < len(changed_slugs) <= EDITS_AGENCY_LIMIT
         and plan.pages(changed_slugs) * EDITS_SHARE_LIMIT <= plan.pages(_slugs(plan.stale))
-        and EDITS_UNIT not in previous.keys
-        and previous.keys.get(CATALOGUE_UNIT) == digest(catalogue(plan.shards))
+        and CATALOGUE_UNIT in previous.keys
+        and shard_units == {index_unit(shard.name) for shard in plan.shards}
     )
 
 
+def edits_readable(read: Reader) -> bool:
+    """Whether the previous build's catalogue can be read back, to add an edit bundle to it."""
+    previous = read(CATALOGUE_UNIT, CATALOGUE_PATH)
+    return previous is not None and catalogue_with_edits(previous, [], None) is not None
+
+
 def edit_units(
-    plan: IndexPlan,
-    site: SiteGraph,
-    nodes: dict[str, AgencyNode],
-    previous: Manifest,
-    changed_slugs: set[str],
-    service: PagefindService | None = None,
-) -> Iterator[Unit]:
+    plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], previous: Manifest, changed_slugs: set[str], read: Reader
+) -> list[Unit]:
     """The first pass: the shards as the previous build left them, the changed agencies' pages in
-    an edit bundle, and a catalogue that lists it. `nodes` holds at least the changed agencies;
-    `service` is a Pagefind service to use (one started early and warmed up)."""
-    for shard in plan.shards:
-        name = index_unit(shard.name)
-        yield Unit(name, previous.keys[name], None)
+    an edit bundle, and the previous catalogue with the edits added. `nodes` holds at least the
+    changed agencies; the previous catalogue is readable (`edits_readable`)."""
+    previous_listing = read(CATALOGUE_UNIT, CATALOGUE_PATH)
+    assert previous_listing is not None
+    units = [Unit(index_unit(shard.name), previous.keys[index_unit(shard.name)], None) for shard in plan.shards]
     present = [nodes[slug] for slug in sorted(changed_slugs) if slug in plan.agencies]
+    edits = None
     if present:
-        # Without the agency filter, these pages are not set aside with the shards' copies.
-        records = [
-            dataclasses.replace(record, filters={k: v for k, v in record.filters.items() if k != FILTER_AGENCY_ID})
-            for record in search_records(site, present)
-        ]
-        bundle = build_bundle(records, f"{BUNDLE_FOLDER}/{EDITS_NAME}", with_runtime=False, service=service)
-        yield Unit(EDITS_UNIT, combined_key(*sorted(bundle)), bundle)
-    listing = catalogue(plan.shards, replaced=sorted(changed_slugs), edits=bool(present))
-    yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
+        folder = f"{BUNDLE_FOLDER}/{EDITS_NAME}"
+        bundle = build_bundle(search_records(site, present), folder)
+        edits = bundle_meta(bundle, folder)
+        units.append(Unit(EDITS_UNIT, combined_key(*sorted(bundle)), bundle))
+    listing = catalogue_with_edits(previous_listing, sorted(changed_slugs), edits)
+    assert listing is not None
+    units.append(Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing}))
+    return units
 
 
-def shard_units(plan: IndexPlan, site: SiteGraph, nodes: dict[str, AgencyNode], progress: Progress) -> Iterator[Unit]:
-    """The shards and their catalogue, yielded one by one: stale shards are re-indexed one after
-    another, so that one Pagefind process runs at a time. `nodes` holds at least the agencies of
-    the stale shards (`IndexPlan.slugs_to_index`)."""
+def shard_units(plan: IndexPlan, site: SiteGraph, load: Loader, read: Reader, progress: Progress) -> Iterator[Unit]:
+    """The shards and their catalogue, yielded one by one: stale shards are re-indexed, and so is
+    a shard whose files were changed by hand since (its meta cannot be read back)."""
     progress.start("索引", plan.pages(_slugs(plan.stale)))
+    metas = []
     for shard in plan.shards:
         name, key = index_unit(shard.name), plan.keys[shard.name]
         if shard not in plan.stale:
-            yield Unit(name, key, None)
-            continue
-        agencies = [nodes[slug] for slug in shard.slugs]
-        yield Unit(name, key, build_bundle(search_records(site, agencies), shard.folder, shard.carries_runtime))
+            meta = read_meta(read(name, f"{shard.folder}/{META_NAME}"))
+            if meta is not None:
+                metas.append((shard, meta))
+                yield Unit(name, key, None)
+                continue
+        agencies = load(shard.slugs)
+        bundle = build_bundle(search_records(site, [agencies[slug] for slug in shard.slugs]), shard.folder)
+        metas.append((shard, bundle_meta(bundle, shard.folder)))
+        yield Unit(name, key, bundle)
         progress.advance(plan.pages(shard.slugs))
     progress.close()
-    listing = catalogue(plan.shards)
+    listing = catalogue(metas)
     yield Unit(CATALOGUE_UNIT, digest(listing), {CATALOGUE_PATH: listing})
 
 
 def _slugs(shards: list[Shard]) -> list[str]:
     return [slug for shard in shards for slug in shard.slugs]
-

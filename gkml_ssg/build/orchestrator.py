@@ -9,11 +9,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gkml_ssg.build.gathering import start_gathering
-from gkml_ssg.build.index_units import edit_units, shard_units
+from gkml_ssg.build.index_units import edit_units, edits_readable, shard_units
 from gkml_ssg.build.lock import FolderLock
 from gkml_ssg.build.manifest import BuildRecord, Manifest
 from gkml_ssg.build.options import BuildOptions
@@ -21,11 +21,9 @@ from gkml_ssg.build.progress import NoProgress, Progress
 from gkml_ssg.build.state import BuildState
 from gkml_ssg.build.write import Unit, WriteReport, WriteTransaction, check_output_folder, sweep_temporaries
 from gkml_ssg.content.production import require_publishable
-from gkml_ssg.keys import CATALOGUE_UNIT, DOWNLOADS_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit
+from gkml_ssg.keys import DOWNLOADS_UNIT, STATIC_UNIT, agency_unit, code_version, digest, is_index_unit
 from gkml_ssg.render.parallel import render_units, work_units
 from gkml_ssg.render.renderer import Renderer
-from gkml_ssg.search.pagefind import PagefindService
-from gkml_ssg.search.records import warm_up
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
 
@@ -78,46 +76,45 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
         pages = previous.page_count()
         return BuildReport(pages, 0, WriteReport(0, sum(previous.files.values()), 0), watch.seconds)
 
-    # An edit's search bundle is the next thing to wait for: Pagefind loads its language data
-    # meanwhile, on the other core.
-    with _warm_pagefind(options.search_index and CATALOGUE_UNIT in previous.keys) as pagefind:
-        with _collector_for_a_build() as loaded:
-            state.load()
-            watch.lap("加载")
-            loaded()
-        renderer = _renderer(state)
-        with WriteTransaction(options.out, previous) as transaction:
-            rendered = _render(transaction, state, renderer, progress)
-            watch.lap("渲染")
+    with _collector_for_a_build() as loaded:
+        state.load()
+        watch.lap("加载")
+        loaded()
+    renderer = _renderer(state)
+    with WriteTransaction(options.out, previous) as transaction:
+        if state.edits_first and not edits_readable(transaction.read):
+            state.index_without_edits()  # the previous catalogue was changed by hand since
+        rendered = _render(transaction, state, renderer, progress)
+        watch.lap("渲染")
 
-            def index() -> None:
-                if options.search_index:
-                    _index(transaction, state, pagefind, progress)
-                    watch.lap("编辑索引" if state.edits_first else "索引")
+        def index() -> None:
+            if options.search_index:
+                _index(transaction, state, progress)
+                watch.lap("编辑索引" if state.edits_first else "索引")
 
-            if state.edits_first and DOWNLOADS_UNIT in previous.keys:
-                # The editor waits for the pages and the search only: the site's downloads are
-                # gathered with the shards, in the second pass.
-                transaction.stage(Unit(DOWNLOADS_UNIT, previous.keys[DOWNLOADS_UNIT], None))
-                index()
-            else:
-                rendered += _stage_downloads(transaction, state, renderer, index, background=options.search_index)
-                watch.lap("全站下载")
-            report = transaction.commit(state.record())
-            written = transaction.manifest
-        watch.lap("写入")
-        if not state.edits_first:
-            return BuildReport(state.page_count, rendered, report, watch.seconds)
+        if state.edits_first and DOWNLOADS_UNIT in previous.keys:
+            # The editor waits for the pages and the search only: the site's downloads are
+            # gathered with the shards, in the second pass.
+            transaction.stage(Unit(DOWNLOADS_UNIT, previous.keys[DOWNLOADS_UNIT], None))
+            index()
+        else:
+            rendered += _stage_downloads(transaction, state, renderer, index, background=options.search_index)
+            watch.lap("全站下载")
+        report = transaction.commit(state.record())
+        written = transaction.manifest
+    watch.lap("写入")
+    if not state.edits_first:
+        return BuildReport(state.page_count, rendered, report, watch.seconds)
 
-        # The site and its search are current. Now re-index the edited agencies' shards and drop the
-        # edit bundle, leaving what a fresh build would.
-        current_after = watch.total
-        if on_current is not None:
-            on_current(current_after)
-        settled, gathered = _settle_shards(state, written, renderer, progress, watch)
-        rendered += gathered
-        both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
-        return BuildReport(state.page_count, rendered, both, watch.seconds, current_after)
+    # The site and its search are current. Now re-index the edited agencies' shards and drop the
+    # edit bundle, leaving what a fresh build would.
+    current_after = watch.total
+    if on_current is not None:
+        on_current(current_after)
+    settled, gathered = _settle_shards(state, written, renderer, progress, watch)
+    rendered += gathered
+    both = WriteReport(report.written + settled.written, settled.unchanged, report.deleted + settled.deleted)
+    return BuildReport(state.page_count, rendered, both, watch.seconds, current_after)
 
 
 class _Stopwatch:
@@ -182,14 +179,15 @@ def _render(transaction: WriteTransaction, state: BuildState, renderer: Renderer
     return rendered
 
 
-def _index(transaction: WriteTransaction, state: BuildState, pagefind: PagefindService | None, progress: Progress) -> None:
+def _index(transaction: WriteTransaction, state: BuildState, progress: Progress) -> None:
     """Stage the search index: the edit bundle when a few agencies changed (see index_units),
     else the shards whose agencies changed."""
     assert state.site is not None and state.index is not None
+    units: Iterable[Unit]
     if state.edits_first:
-        units = edit_units(state.index, state.site, state.index_nodes(), state.previous, state.changed, pagefind)
+        units = edit_units(state.index, state.site, state.index_nodes(), state.previous, state.changed, transaction.read)
     else:
-        units = shard_units(state.index, state.site, state.index_nodes(), progress)
+        units = shard_units(state.index, state.site, state.agency_nodes, transaction.read, progress)
     for unit in units:
         transaction.stage(unit)
 
@@ -215,14 +213,13 @@ def _settle_shards(
     site's downloads; the write report and the pages rendered."""
     assert state.site is not None and state.index is not None
     site, index = state.site, state.index
-    nodes = state.settle_nodes()
     with WriteTransaction(state.options.out, written) as transaction:
         for name, key in written.keys.items():
             if not is_index_unit(name) and name != DOWNLOADS_UNIT:
                 transaction.stage(Unit(name, key, None))
 
         def reindex() -> None:
-            for unit in shard_units(index, site, nodes, progress):
+            for unit in shard_units(index, site, state.agency_nodes, transaction.read, progress):
                 transaction.stage(unit)
             watch.lap("分片索引")
 
@@ -230,16 +227,6 @@ def _settle_shards(
         settled = transaction.commit(BuildRecord(state.settings, state.sources))
     watch.lap("收尾写入")
     return settled, rendered
-
-
-@contextlib.contextmanager
-def _warm_pagefind(wanted: bool) -> Iterator[PagefindService | None]:
-    if not wanted:
-        yield None
-        return
-    with PagefindService() as service:
-        warm_up(service)
-        yield service
 
 
 @contextlib.contextmanager

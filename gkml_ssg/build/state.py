@@ -7,11 +7,12 @@ on its own. `BuildState.load` decides, once, which content files the build reads
 agencies' first (an agency's slug and pages are known only once its file is read), then those of
 the search shards they make stale. Every file is read by `_load`. When the edits go into the edit
 bundle first, the stale shards' other agencies are read after the site is current
-(`settle_nodes`), so that an editor waits only for the edited files.
+(`agency_nodes`), so that an editor waits only for the edited files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gkml_ssg.build.index_units import IndexPlan, edits_apply, plan_index
@@ -151,11 +152,17 @@ class BuildState:
         assert self.index is not None
         return self._nodes(self.changed if self.edits_first else self.index.slugs_to_index())
 
-    def settle_nodes(self) -> dict[str, AgencyNode]:
-        """After the edit bundle: the agencies of the stale shards, read now."""
+    def agency_nodes(self, slugs: Iterable[str]) -> dict[str, AgencyNode]:
+        """The nodes of these agencies, read now if the build had not (to index them)."""
+        wanted = set(slugs)
+        self.load_agencies(wanted)
+        return self._nodes(wanted)
+
+    def index_without_edits(self) -> None:
+        """Index the stale shards directly rather than through an edit bundle first."""
         assert self.index is not None
+        self.edits_first = False
         self.load_agencies(self.index.slugs_to_index())
-        return self._nodes(self.index.slugs_to_index())
 
     def _nodes(self, slugs: set[str]) -> dict[str, AgencyNode]:
         return {slug: self.nodes[slug] for slug in slugs if slug in self.nodes}

@@ -208,16 +208,14 @@ class WriteTransaction:
                 raise output_error(error, temporary) from None
 
     def read(self, unit: str, path: str) -> bytes | None:
-        """The bytes file `path` of `unit` will hold once committed: its temporary's, or the
-        output folder's when it is unchanged, checked against the digest recorded for it. None
-        when the unit has no such file or the folder's is not the one recorded (edited or
-        removed by hand since)."""
+        """The bytes file `path` of `unit` holds: the temporary's of a unit staged with files, else
+        the output folder's as the previous build left it (for a unit kept, or not staged yet),
+        checked against the digest recorded for it. None when the unit has no such file or the
+        folder's is not the one recorded (edited or removed by hand since)."""
         if unit in self._records:
             expected = self._records[unit].outputs.get(path)
-        elif unit in self._kept:
-            expected = self.previous.outputs([unit]).get(unit, {}).get(path)
         else:
-            return None
+            expected = self.previous.outputs([unit]).get(unit, {}).get(path)
         if expected is None:
             return None
         try:

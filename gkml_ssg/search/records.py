@@ -1,33 +1,22 @@
-"""The search stage: the Pagefind bundles for the pages of the kinds declared searched (see
-`site.kinds`): agency and entry pages.
+"""The search records: one per page of the kinds declared searched (see `site.kinds`), agency and
+entry pages.
 
-Each page becomes one custom record whose text comes from the model's searchable fields (see
-`content.fields.searchable_texts` and `search.text`), not scraped from the HTML, so that navigation, footers and list pages never reach the index and every page's
-text appears once. The bundle is returned as bytes and written with the rest of the site in one
-transaction.
+A record's text comes from the model's searchable fields (see `content.fields.searchable_texts`),
+not scraped from the HTML, so that navigation, footers and list pages never reach the index and
+every page's text appears once.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from gkml_ssg.search.canonical import canonical_bundle
-from gkml_ssg.search.pagefind import PagefindService
-from gkml_ssg.search.text import indexed_content, page_text
+from gkml_ssg.search.text import page_text
 from gkml_ssg.site.graph import SiteGraph
 from gkml_ssg.site.kinds import ENTRY_KIND_OF, KIND_LABELS, KINDS, PageKind
 from gkml_ssg.site.nodes import AgencyNode
 
-LANGUAGE = "zh-cn"
-_INDEX_CONFIG = {"force_language": LANGUAGE}
 AGENCY_KIND_LABEL = "机构"
-# Pagefind's own UI kits are not used: the search page has its own script.
-_UNUSED_BUNDLE_FILES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
-# What the browser runs; one bundle carries it, the others hold only index data (see search_shards).
-_RUNTIME_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
 
 FILTER_AGENCY = "机构"
 FILTER_PROVINCE = "省份"
@@ -43,8 +32,8 @@ FILTER_AGENCY_ID = "网址标识"
 class SearchRecord:
     url: str
     title: str
+    fields: tuple[str, ...]  # the page's texts after its title, in order
     text: str  # the normalised page text a query must be a substring of (the ground truth)
-    content: str  # what Pagefind indexes
     meta: dict[str, str] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
 
@@ -66,7 +55,6 @@ def _record(
     base_meta = {
         "title": title,
         "agency": a.name,
-        "region": f"{a.region.province} / {a.region.city} / {a.region.county}",
         "kind": kind_label,
     }
     base_filters = {
@@ -79,8 +67,8 @@ def _record(
     return SearchRecord(
         url=site.url(path),
         title=title,
+        fields=tuple(texts),
         text=page_text(title, texts),
-        content=indexed_content(title, texts),
         meta={**base_meta, **meta},
         filters={**base_filters, **filters},
     )
@@ -105,28 +93,3 @@ def search_records(site: SiteGraph, agencies: Iterable[AgencyNode]) -> list[Sear
 def site_records(site: SiteGraph) -> list[SearchRecord]:
     """The records of every agency whose pages are in `site`."""
     return search_records(site, site.loaded_agencies())
-
-
-def warm_up(service: PagefindService) -> None:
-    """Have the service load its Chinese language data now (see `PagefindService.warm_up`)."""
-    record = SearchRecord("/", "政务公开", "政务公开", "政务公开目录")
-    service.warm_up(_INDEX_CONFIG, LANGUAGE, record)
-
-
-def build_bundle(
-    records: list[SearchRecord], folder: str, with_runtime: bool, service: PagefindService | None = None
-) -> dict[str, bytes]:
-    """Run Pagefind over the records (in `service`, or a service of its own); return the bundle's
-    files keyed by their path in the site, under `folder`. Without the runtime, the bundle is only
-    data for another bundle's runtime."""
-    with contextlib.nullcontext(service) if service is not None else PagefindService() as running:
-        index = running.new_index(_INDEX_CONFIG)
-        running.add_records(index, LANGUAGE, records)
-        bundle = running.get_files(index)
-    unused = _UNUSED_BUNDLE_FILES if with_runtime else _UNUSED_BUNDLE_FILES + _RUNTIME_FILES
-    files = {
-        f"{folder}/{path}": data
-        for path, data in sorted(bundle.items())
-        if not PurePosixPath(path).name.startswith(unused)
-    }
-    return canonical_bundle(files, folder)

@@ -1,17 +1,18 @@
-"""The text search sees: one token per character, so a query matches exactly where it is a substring.
+"""The text search sees: a page is a sequence of one-character tokens, so a query matches exactly
+where it is a substring.
 
-Pagefind cuts Chinese into words with one segmenter when it indexes and the browser cuts the query
-with another (Intl.Segmenter); they disagree, and most phrases are missed. Here every letter, digit
-and ideograph is its own token, and the browser searches the query as a quoted phrase of the same
-single-character tokens, so a page is found exactly when its text contains the query.
+No segmenter cuts Chinese into words the same way twice (the indexer's and the browser's disagree,
+and most phrases are missed), so none is used: every letter, digit, ideograph and punctuation mark
+is a token, and a page is found exactly when its text contains the query's characters in a row.
 
 Punctuation follows one rule on both sides. Quotation marks join (“三公”经费 is found by 三公经费);
-every other punctuation mark stays as a token of its own, which a phrase cannot jump (预算、决算 is
-not 预算决算). A query's own punctuation is ignored, as Pagefind ignores it.
+every other punctuation mark stays as a token of its own, which a query cannot jump (预算、决算 is
+not 预算决算), because a query keeps its letters, digits and ideographs only. Fields are joined by
+`FIELD_SEPARATOR`, so a query cannot run from one field into the next.
 
-Titles are indexed a second time as "title tokens" (the letter q and the character's code point
-written with the letters a–p), which only a title search matches, so that the browser can rank pages
-whose title contains the query first. `static/js/search.js` implements the same rules for queries.
+A page's tokens are numbered: the title's from 0, the other fields' from `body_start` (the next
+multiple of `TITLE_SPAN`), so that a match's position alone says whether it lies in the title.
+`static/js/search-core.js` implements the same rules for queries and excerpts.
 """
 
 from __future__ import annotations
@@ -21,26 +22,34 @@ import unicodedata
 # Marks that wrap a word rather than separate words; they are dropped, not kept as tokens.
 JOINERS = frozenset("“”‘’\"'「」『』﹁﹂﹃﹄`")
 FIELD_SEPARATOR = "。"
-TITLE_SEPARATOR_TOKEN = "qz"
+# Positions below this are in the title (a title longer than this ranks as if it ended here).
+TITLE_SPAN = 1024
 
 
-def _is_word_character(character: str) -> bool:
+def is_word_character(character: str) -> bool:
+    """Letters, digits and ideographs: what a query keeps (JavaScript: [\\p{L}\\p{N}])."""
     return character.isalnum()
 
 
+def _fold(character: str) -> str:
+    """Lower case where that keeps one character (the index and the browser must count alike)."""
+    lower = character.lower()
+    return lower if len(lower) == 1 else character
+
+
 def text_tokens(text: str) -> list[str]:
-    """The tokens Pagefind indexes for `text`: one per character, spaces and joiners dropped."""
+    """The tokens of `text`, in its own case: one per character, spaces and joiners dropped."""
     return [c for c in text if not c.isspace() and c not in JOINERS and unicodedata.category(c) != "Cf"]
 
 
 def normalised_text(text: str) -> str:
     """The text a query is matched against as a substring (the search's ground truth)."""
-    return "".join(text_tokens(text)).lower()
+    return "".join(_fold(c) for c in text_tokens(text))
 
 
 def query_key(query: str) -> str:
-    """A query word as Pagefind compares it: letters, digits and ideographs only, lower case."""
-    return "".join(c for c in query if _is_word_character(c)).lower()
+    """A query word as the index compares it: letters, digits and ideographs only, folded."""
+    return "".join(_fold(c) for c in query if is_word_character(c))
 
 
 def query_words(query: str) -> list[str]:
@@ -48,26 +57,18 @@ def query_words(query: str) -> list[str]:
     return [key for word in query.split() if (key := query_key(word))]
 
 
-def title_token(character: str) -> str:
-    return "q" + "".join(chr(ord("a") + int(digit, 16)) for digit in f"{ord(character.lower()):x}")
+def body_start(title_length: int) -> int:
+    """The position of a page's first token after its title."""
+    return TITLE_SPAN * (title_length // TITLE_SPAN + 1)
 
 
-def title_tokens(title: str) -> list[str]:
-    return [title_token(c) if _is_word_character(c) else TITLE_SEPARATOR_TOKEN for c in text_tokens(title)]
-
-
-def indexed_content(title: str, fields: list[str]) -> str:
-    """What Pagefind indexes for a page: its title and fields as tokens, then the title tokens."""
-    tokens: list[str] = []
-    for text in [title, *fields]:
-        part = text_tokens(text)
-        if part:
-            if tokens:
-                tokens.append(FIELD_SEPARATOR)
-            tokens.extend(part)
-    return " ".join([*tokens, FIELD_SEPARATOR, *title_tokens(title)])
+def page_tokens(title: str, fields: list[str]) -> tuple[str, str]:
+    """A page's title and its other fields as the index numbers them, in their own case: the
+    title's tokens, and the fields' tokens joined by `FIELD_SEPARATOR` (the excerpt's text)."""
+    body = FIELD_SEPARATOR.join(joined for text in fields if (joined := "".join(text_tokens(text))))
+    return "".join(text_tokens(title)), body
 
 
 def page_text(title: str, fields: list[str]) -> str:
-    """The normalised text of a page as the ground truth sees it (without the title tokens)."""
+    """The normalised text of a page as the ground truth sees it."""
     return FIELD_SEPARATOR.join(normalised_text(t) for t in [title, *fields] if text_tokens(t))

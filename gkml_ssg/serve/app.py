@@ -39,9 +39,9 @@ CONTENT_TYPES = {
     ".ico": "image/x-icon",
     ".png": "image/png",
     ".wasm": "application/wasm",
+    # the search index's term chunks and filters: binary data search-core.js decodes
+    ".bin": "application/octet-stream",
 }
-# Pagefind's index files (.pf_meta, .pf_index, .pf_filter, .pf_fragment) and its compressed
-# WebAssembly (wasm.<language>.pagefind) are binary data its script fetches and decodes.
 BINARY = "application/octet-stream"
 _TEMP_SUFFIX = ".gkml-tmp"  # a file the build is writing (see build/write.py)
 
@@ -65,8 +65,6 @@ def content_type(name: str) -> str:
     suffix = os.path.splitext(name)[1].lower()
     if suffix in CONTENT_TYPES:
         return CONTENT_TYPES[suffix]
-    if suffix.startswith(".pf_") or suffix == ".pagefind":
-        return BINARY
     return mimetypes.guess_type(name)[0] or BINARY
 
 

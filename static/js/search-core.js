@@ -1,66 +1,267 @@
-// How a reader's query becomes Pagefind searches, and how their results become one ranked list.
-// The browser (search.js) and the search-quality measurement (bench/search_quality.mjs) both use
-// this module, so the figures measured are the figures readers get. The rules mirror
-// gkml_ssg/search_text.py.
+// The search: how a reader's query is looked up in gkml's search index, and how its results become
+// one ranked list. The browser (search.js) and the search-quality measurement
+// (bench/search_quality.mjs) both use this module, so the figures measured are the figures readers
+// get. The index is written by gkml_ssg/search/bundle.py; the text rules mirror
+// gkml_ssg/search/text.py.
 //
-// Every letter, digit and ideograph is indexed as its own word, so a query word is searched as a
-// quoted phrase of its characters: a page matches exactly when its text contains the word. Words
-// a reader separates with spaces must all occur. Pages whose title contains more of the words come
-// first (titles are indexed a second time as "title tokens" that only a title search matches),
-// then pages where the match comes earlier.
+// A page is a sequence of one-character tokens. The index holds, for every two adjacent letters,
+// digits or ideographs (a bigram), the pages and positions where they occur; a query word of n
+// characters matches where its n-1 bigrams stand at consecutive positions, so a page matches
+// exactly when its text contains the word. A one-character word reads the unigram index (its pages
+// and first position). Words a reader separates with spaces must all occur. Pages whose title
+// contains more of the words come first (a position below TITLE_SPAN is in the title), then pages
+// where the first word comes earlier, then the index's own order.
 
-// Opens the site's search index: `pagefind/index.json` names its shards (see
-// gkml_ssg/search_shards.py); the first one's Pagefind runtime is loaded and the others are merged
-// into it, so that one search covers them all. While a build re-indexes shards after an edit, the
-// catalogue also names an edit bundle and the agencies it replaces: it is merged too, and every
-// search sets aside those agencies' pages in the shards (they carry the hidden filter 网址标识;
-// the edit bundle's pages do not). Returns an object with Pagefind's `search` and `filters`.
-export async function openIndex(bundleUrl, options = {}) {
-  const response = await fetch(new URL("index.json", bundleUrl), { cache: "no-cache" });
+const TITLE_SPAN = 1024;
+const EXCERPT_BEFORE = 12;
+const EXCERPT_LENGTH = 40;
+// The hidden filter that names each page's agency: a search sets aside the shards' copies of the
+// agencies an edit bundle replaces (see gkml_ssg/build/index_units.py).
+const AGENCY_ID = "网址标识";
+
+// Opens the site's search index: `index.json` (the catalogue) lists the bundles (shards), with
+// what is needed to find a term's block in each. While a build re-indexes shards after an edit,
+// the catalogue also names an edit bundle and the agencies it replaces.
+export async function openIndex(indexUrl) {
+  const response = await fetch(new URL("index.json", indexUrl), { cache: "no-cache" });
   if (!response.ok) throw new Error(`search index catalogue: HTTP ${response.status}`);
   const catalogue = await response.json();
-  const [first, ...others] = catalogue.shards.map((shard) => new URL(shard, bundleUrl).href);
-  const pagefind = await import(`${first}pagefind.js`);
-  await pagefind.options({ ...options, basePath: first });
-  if (catalogue.edits?.bundle) others.push(new URL(catalogue.edits.bundle, bundleUrl).href);
-  // merged in parallel: each costs a round trip or two (its entry and metadata files)
-  await Promise.all(others.map((shard) => pagefind.mergeIndex(shard, options)));
+  const bundles = catalogue.shards.map((meta) => new Bundle(new URL(meta.folder, indexUrl), meta, false));
   const replaced = catalogue.edits?.replaced ?? [];
-  if (replaced.length === 0) return pagefind;
-  const setAside = { not: { 网址标识: { any: replaced } } };
-  return {
-    search: (term, searchOptions = {}) =>
-      pagefind.search(term, { ...searchOptions, filters: { ...(searchOptions.filters ?? {}), ...setAside } }),
-    filters: () => pagefind.filters(),
-  };
+  if (catalogue.edits?.bundle) bundles.push(new Bundle(new URL(catalogue.edits.bundle.folder, indexUrl), catalogue.edits.bundle, true));
+  return new SearchIndex(bundles, replaced);
 }
 
+// One bundle: its files are fetched once, when first needed, by a URL that names its version (so
+// that a rebuilt bundle is never served from a cache).
+class Bundle {
+  constructor(url, meta, isEdits) {
+    this.url = url;
+    this.meta = meta;
+    this.isEdits = isEdits;
+    this.bounds = meta.bounds ? meta.bounds.split(" ") : [];
+    this.loaded = new Map();
+  }
+
+  load(path, read) {
+    if (!this.loaded.has(path)) {
+      const url = new URL(`${path}?v=${this.meta.version}`, this.url);
+      this.loaded.set(path, fetch(url).then((response) => {
+        if (!response.ok) throw new Error(`search index ${path}: HTTP ${response.status}`);
+        return read(response);
+      }));
+    }
+    return this.loaded.get(path);
+  }
+
+  keyed(path) {
+    return this.load(path, async (response) => readKeyed(new Uint8Array(await response.arrayBuffer())));
+  }
+
+  // The block of `term`, or undefined: the chunk is the last whose first term is not after it.
+  async block(term) {
+    let low = 0;
+    let high = this.bounds.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.bounds[middle] <= term) low = middle + 1;
+      else high = middle;
+    }
+    return (await this.keyed(`terms/${low}.bin`)).get(term);
+  }
+
+  // The pages of each value of a filter: Map value → Set of pages.
+  async filter(name) {
+    const number = this.meta.filters.indexOf(name);
+    if (number < 0) return new Map();
+    const blocks = await this.keyed(`filter/${number}.bin`);
+    return new Map([...blocks].map(([value, block]) => [value, new Set(pageList(block))]));
+  }
+
+  async record(page) {
+    const group = Math.floor(page / this.meta.group);
+    const records = await this.load(`pages/${group}.json`, (response) => response.json());
+    return records[page % this.meta.group];
+  }
+
+  // The pages this bundle must not return: in a shard, those of agencies an edit bundle replaces.
+  async setAside(replaced) {
+    if (this.isEdits || replaced.length === 0) return null;
+    const agencies = await this.filter(AGENCY_ID);
+    return new Set(replaced.flatMap((slug) => [...(agencies.get(slug) ?? [])]));
+  }
+
+  // Pages whose text contains `word`: Map page → sorted start positions (a one-character word:
+  // its first position only).
+  async find(word) {
+    const characters = [...word];
+    if (characters.length === 1) {
+      const block = await this.block(word);
+      return block ? firstPositions(block) : new Map();
+    }
+    const terms = characters.slice(1).map((character, i) => characters[i] + character);
+    const blocks = await Promise.all([...new Set(terms)].map((term) => this.block(term)));
+    if (blocks.some((block) => !block)) return new Map();
+    const byTerm = new Map([...new Set(terms)].map((term, i) => [term, positionLists(blocks[i])]));
+    const lists = terms.map((term) => byTerm.get(term));
+    const found = new Map();
+    for (const [page, starts] of lists[0]) {
+      const others = lists.map((list) => list.get(page));
+      if (others.some((positions) => !positions)) continue;
+      const sets = others.map((positions) => new Set(positions));
+      const matches = starts.filter((start) => sets.every((set, i) => set.has(start + i)));
+      if (matches.length > 0) found.set(page, matches);
+    }
+    return found;
+  }
+}
+
+function numbers(bytes) {
+  const values = [];
+  let value = 0;
+  let shift = 0;
+  for (const byte of bytes) {
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte & 0x80) shift += 7;
+    else {
+      values.push(value);
+      value = 0;
+      shift = 0;
+    }
+  }
+  return values;
+}
+
+function readKeyed(bytes) {
+  let at = 0;
+  const next = () => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (!(byte & 0x80)) return value;
+      shift += 7;
+    }
+  };
+  const decoder = new TextDecoder();
+  const heads = [];
+  for (let count = next(); count > 0; count--) {
+    const length = next();
+    const name = decoder.decode(bytes.subarray(at, at + length));
+    at += length;
+    heads.push([name, next()]);
+  }
+  const blocks = new Map();
+  for (const [name, length] of heads) {
+    blocks.set(name, bytes.subarray(at, at + length));
+    at += length;
+  }
+  return blocks;
+}
+
+function pageList(block) {
+  let page = 0;
+  return numbers(block).map((gap) => (page += gap));
+}
+
+function firstPositions(block) {
+  const values = numbers(block);
+  const found = new Map();
+  let page = 0;
+  for (let i = 0; i < values.length; i += 2) {
+    page += values[i];
+    found.set(page, [values[i + 1]]);
+  }
+  return found;
+}
+
+function positionLists(block) {
+  const values = numbers(block);
+  const found = new Map();
+  let page = 0;
+  for (let i = 0; i < values.length; ) {
+    page += values[i++];
+    const positions = [];
+    let position = 0;
+    for (let count = values[i++]; count > 0; count--) positions.push((position += values[i++]));
+    found.set(page, positions);
+  }
+  return found;
+}
+
+class SearchIndex {
+  constructor(bundles, replaced) {
+    this.bundles = bundles;
+    this.replaced = replaced;
+  }
+
+  // The pages of every bundle that contain every word: [{bundle, page, words: [starts per word]}].
+  async match(words) {
+    const perBundle = await Promise.all(
+      this.bundles.map(async (bundle, order) => {
+        const [aside, ...found] = await Promise.all([bundle.setAside(this.replaced), ...words.map((word) => bundle.find(word))]);
+        const matches = [];
+        for (const [page, starts] of found[0]) {
+          if (aside?.has(page)) continue;
+          const all = found.map((map) => map.get(page));
+          if (all.every(Boolean)) matches.push({ bundle, order, page, words: all });
+        }
+        return matches;
+      }),
+    );
+    return perBundle.flat();
+  }
+
+  // Whether each match passes the filters ({name: [values]}: any value of each name, every name).
+  async allowed(matches, filters, except = null) {
+    const names = Object.keys(filters).filter((name) => name !== except && filters[name].length > 0);
+    if (names.length === 0) return matches;
+    const passing = new Map(
+      await Promise.all(
+        this.bundles.map(async (bundle) => {
+          const sets = await Promise.all(names.map(async (name) => {
+            const values = await bundle.filter(name);
+            return new Set(filters[name].flatMap((value) => [...(values.get(value) ?? [])]));
+          }));
+          return [bundle, sets];
+        }),
+      ),
+    );
+    return matches.filter((match) => passing.get(match.bundle).every((set) => set.has(match.page)));
+  }
+
+  // For each filter name, the number of `matches` with each value, under the other names' filters
+  // (so that a reader can add a second value of a name they have chosen one of).
+  async filterCounts(matches, filters, names) {
+    const counts = {};
+    for (const name of names) {
+      const base = await this.allowed(matches, filters, name);
+      const values = await Promise.all(this.bundles.map((bundle) => bundle.filter(name)));
+      const tally = {};
+      for (const match of base) {
+        for (const [value, pages] of values[this.bundles.indexOf(match.bundle)]) {
+          if (pages.has(match.page)) tally[value] = (tally[value] ?? 0) + 1;
+        }
+      }
+      counts[name] = tally;
+    }
+    return counts;
+  }
+}
+
+// A query's words: letters, digits and ideographs, folded to lower case where that keeps one
+// character (as the index folds them).
 export function queryWords(query) {
   return query
     .split(/\s+/u)
-    .map((word) => [...word].filter((c) => /[\p{L}\p{N}]/u.test(c)).join("").toLowerCase())
+    .map((word) => [...word].filter((c) => /[\p{L}\p{N}]/u.test(c)).map(fold).join(""))
     .filter((word) => word.length > 0);
 }
 
-export function phrase(word) {
-  return `"${[...word].join(" ")}"`;
-}
-
-export function titleToken(character) {
-  const hex = character.toLowerCase().codePointAt(0).toString(16);
-  return "q" + [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join("");
-}
-
-export function titlePhrase(word) {
-  return `"${[...word].map(titleToken).join(" ")}"`;
-}
-
-// Pagefind's excerpt shows the indexed tokens: one character each, title tokens at the end.
-export function readableExcerpt(html) {
-  return html
-    .replace(/(<mark>)?\bq[a-pz]{1,6}\b\s*(<\/mark>)?/gu, "")
-    .replace(/[\s\u200b]+/gu, "")
-    .replace(/<\/mark><mark>/gu, "");
+function fold(character) {
+  const lower = character.toLowerCase();
+  return [...lower].length === 1 ? lower : character;
 }
 
 // Question words, particles and verbs of asking a reader may type around what they look for
@@ -92,42 +293,63 @@ export function sentenceWords(query) {
   return [...new Set(words)];
 }
 
-// Runs every search a query needs. Returns the ranked results and, for a one-word query,
-// Pagefind's filter counts (for several words the caller counts from the results). A query typed
-// as one run of text that no page contains as it stands is searched again as its separate words
-// (`relaxed` then lists them), so that a sentence still finds the pages that contain all its words.
-export async function searchQuery(pagefind, query, filters = {}) {
-  const exact = await searchWords(pagefind, queryWords(query), filters);
+// Runs every search a query needs. Returns the words searched, the ranked results (each with
+// `data()`, the page's address, title, result line and excerpt) and `counts(names)`, the filter
+// counts. A query typed as one run of text that no page contains as it stands is searched again
+// as its separate words (`relaxed` then lists them), so that a sentence still finds the pages that
+// contain all its words.
+export async function searchQuery(index, query, filters = {}) {
+  const exact = await searchWords(index, queryWords(query), filters);
   if (exact.results.length > 0 || exact.words.length !== 1) return { ...exact, relaxed: null };
   const words = sentenceWords(query);
   if (words.length < 2) return { ...exact, relaxed: null };
-  return { ...(await searchWords(pagefind, words, filters)), relaxed: words };
+  return { ...(await searchWords(index, words, filters)), relaxed: words };
 }
 
-async function searchWords(pagefind, words, filters) {
-  if (words.length === 0) return { words, results: [], filterCounts: {} };
-  const searches = await Promise.all(
-    words.flatMap((word) => [
-      pagefind.search(phrase(word), { filters }),
-      pagefind.search(titlePhrase(word), { filters }),
-    ]),
-  );
-  const contentSearches = searches.filter((_, i) => i % 2 === 0);
-  const titleSearches = searches.filter((_, i) => i % 2 === 1);
+async function searchWords(index, words, filters) {
+  if (words.length === 0) return { words, results: [], counts: async () => ({}) };
+  const matches = await index.match(words);
+  const ranked = (await index.allowed(matches, filters))
+    .map((match) => ({
+      match,
+      titles: match.words.filter((starts) => starts[0] < TITLE_SPAN).length,
+      at: match.words[0][0],
+    }))
+    .sort((a, b) => b.titles - a.titles || a.at - b.at || a.match.order - b.match.order || a.match.page - b.match.page);
+  const results = ranked.map(({ match }) => ({ data: () => resultData(match, words) }));
+  return { words, results, counts: (names) => index.filterCounts(matches, filters, names) };
+}
 
-  const titleHits = new Map();
-  for (const search of titleSearches) {
-    for (const result of search.results) titleHits.set(result.id, (titleHits.get(result.id) ?? 0) + 1);
+async function resultData(match, words) {
+  const record = await match.bundle.record(match.page);
+  const start = record.start ?? TITLE_SPAN;
+  const inBody = match.words[0].find((position) => position >= start);
+  return { url: record.url, meta: record.meta, excerpt: excerpt([...record.text], inBody === undefined ? 0 : inBody - start, words) };
+}
+
+// About EXCERPT_LENGTH characters of the text around `at`, HTML-escaped, with every occurrence of
+// the query's words marked.
+export function excerpt(characters, at, words) {
+  const from = Math.max(0, Math.min(at - EXCERPT_BEFORE, characters.length - EXCERPT_LENGTH));
+  const to = Math.min(characters.length, from + EXCERPT_LENGTH);
+  const window = characters.slice(from, to);
+  const folded = window.map(fold);
+  const marked = new Array(window.length).fill(false);
+  for (const word of words) {
+    const target = [...word];
+    for (let i = 0; i + target.length <= folded.length; i++) {
+      if (target.every((character, j) => folded[i + j] === character)) marked.fill(true, i, i + target.length);
+    }
   }
-  let common = new Set(contentSearches[0].results.map((r) => r.id));
-  for (const search of contentSearches.slice(1)) {
-    const ids = new Set(search.results.map((r) => r.id));
-    common = new Set([...common].filter((id) => ids.has(id)));
-  }
-  const results = contentSearches[0].results
-    .filter((result) => common.has(result.id))
-    .map((result, index) => ({ result, index, titles: titleHits.get(result.id) ?? 0, at: Math.min(...result.words) }))
-    .sort((a, b) => b.titles - a.titles || a.at - b.at || a.index - b.index)
-    .map((entry) => entry.result);
-  return { words, results, filterCounts: words.length === 1 ? contentSearches[0].filters : null };
+  let html = from > 0 ? "…" : "";
+  window.forEach((character, i) => {
+    if (marked[i] && !marked[i - 1]) html += "<mark>";
+    html += escape(character);
+    if (marked[i] && !marked[i + 1]) html += "</mark>";
+  });
+  return to < characters.length ? html + "…" : html;
+}
+
+function escape(character) {
+  return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[character] ?? character;
 }

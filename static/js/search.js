@@ -2,7 +2,7 @@
 
 const root = document.querySelector("[data-search]");
 // Imported by its versioned URL (like every asset), so a changed module is never served from cache.
-const { openIndex, readableExcerpt, searchQuery } = await import(root.dataset.core);
+const { openIndex, searchQuery } = await import(root.dataset.core);
 const form = root.querySelector("form");
 const input = root.querySelector("#search-query");
 const statusLine = root.querySelector("[data-status]");
@@ -14,10 +14,8 @@ const clearButton = root.querySelector("[data-clear-filters]");
 
 const FILTER_KEYS = ["类型", "省份", "城市", "机构", "一级事项", "公开方式", "公开对象"];
 const PAGE_SIZE = 20;
-const MAX_COUNTED = 400; // several words: counts come from loaded results, up to this many
 
-const pagefind = await openIndex(new URL(root.dataset.bundle, location.href), { baseUrl: "/", excerptLength: 36 });
-let filtersLoaded = false; // the filter indexes load after the first results are shown
+const index = await openIndex(new URL(root.dataset.bundle, location.href));
 
 const selected = new Map(FILTER_KEYS.map((key) => [key, new Set()]));
 let ordered = [];
@@ -27,7 +25,7 @@ let searchNumber = 0;
 function filterOption() {
   const filters = {};
   for (const [key, values] of selected) {
-    if (values.size > 0) filters[key] = { any: [...values] };
+    if (values.size > 0) filters[key] = [...values];
   }
   return filters;
 }
@@ -37,7 +35,7 @@ async function runSearch(query) {
   resultList.replaceChildren();
   moreButton.hidden = true;
   statusLine.textContent = query.trim() ? "正在搜索…" : "";
-  const { words, results, filterCounts, relaxed } = await searchQuery(pagefind, query, filterOption());
+  const { words, results, counts, relaxed } = await searchQuery(index, query, filterOption());
   if (number !== searchNumber) return; // a newer search has started
   if (words.length === 0) {
     statusLine.textContent = query.trim() ? "请输入文字或数字再搜索。" : "";
@@ -56,32 +54,10 @@ async function runSearch(query) {
       ? `没有完全包含“${query.trim()}”的页面；以下 ${ordered.length} 条结果同时包含${relaxed.map((w) => `“${w}”`).join("")}。`
       : `共找到 ${ordered.length} 条结果。`;
   }
-  const counts = await countsFor(query, words, filterCounts);
+  // The filter indexes load after the first results are shown, so that those do not wait for them.
+  const filterCounts = await counts(FILTER_KEYS);
   if (number !== searchNumber) return;
-  renderFilters(counts);
-}
-
-// Counts per filter value. Pagefind returns them once its filter indexes are loaded; they are
-// loaded after the first search, so that a reader's first results do not wait for them.
-async function countsFor(query, words, counts) {
-  if (!filtersLoaded) {
-    await pagefind.filters();
-    filtersLoaded = true;
-    if (words.length === 1) counts = (await searchQuery(pagefind, query, filterOption())).filterCounts;
-  }
-  return counts ?? (await countFilters(ordered));
-}
-
-async function countFilters(results) {
-  const counts = {};
-  const counted = await Promise.all(results.slice(0, MAX_COUNTED).map((r) => r.data()));
-  for (const data of counted) {
-    for (const [key, values] of Object.entries(data.filters ?? {})) {
-      counts[key] ??= {};
-      for (const value of values) counts[key][value] = (counts[key][value] ?? 0) + 1;
-    }
-  }
-  return counts;
+  renderFilters(filterCounts);
 }
 
 async function showMore(number) {
@@ -106,7 +82,7 @@ function resultItem(data) {
   meta.textContent = [data.meta.kind, data.meta.agency, data.meta.category].filter(Boolean).join(" · ");
   const excerpt = document.createElement("p");
   excerpt.className = "result-excerpt";
-  excerpt.innerHTML = readableExcerpt(data.excerpt); // Pagefind escapes the text; only <mark> remains
+  excerpt.innerHTML = data.excerpt; // search-core.js escapes the text; only <mark> is added
   item.append(heading, meta, excerpt);
   return item;
 }
