@@ -33,7 +33,7 @@ class Case:
     name: str
     corpus: int | None  # agencies of bench/make_corpus.py; None: the seeds in content/
     search_index: bool
-    per_folder: bool  # one digest per folder of agencies/, legal-basis/ and pagefind/ (large trees)
+    per_folder: bool  # one digest per folder of agencies/, legal-basis/ and search-index/ (large trees)
 
     @property
     def golden(self) -> Path:
@@ -71,7 +71,7 @@ def build_case(case: Case, folder: Path) -> Path:
 
 def tree_digests(out: Path, per_folder: bool) -> dict[str, str]:
     """Every file gkml wrote (not its hidden manifest), path → SHA-256; with `per_folder`, the
-    files of each agencies/<slug>/, legal-basis/<law>/ and pagefind/<bundle>/ folder combined."""
+    files of each agencies/<slug>/, legal-basis/<law>/ and search-index/<bundle>/ folder combined."""
     files = {
         path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(out.rglob("*"))
@@ -82,7 +82,7 @@ def tree_digests(out: Path, per_folder: bool) -> dict[str, str]:
     groups: dict[str, list[str]] = {}
     for path, found in files.items():
         parts = path.split("/")
-        group = "/".join(parts[:2]) + "/" if parts[0] in ("agencies", "legal-basis", "pagefind") and len(parts) > 2 else path
+        group = "/".join(parts[:2]) + "/" if parts[0] in ("agencies", "legal-basis", "search-index") and len(parts) > 2 else path
         groups.setdefault(group, []).append(f"{path} {found}")
     return {group: hashlib.sha256("\n".join(lines).encode()).hexdigest() for group, lines in groups.items()}
 

@@ -11,7 +11,7 @@ links, `<code>` and `<br>` do not cut a block), less what is not content:
 
 * what is not shown: elements with the `hidden` attribute or the `visually-hidden` class (text for
   screen readers only), `<script>`, `<style>`, `<template>`;
-* what the page marks as not searched, with Pagefind's own `data-pagefind-ignore` (row numbers,
+* what the page marks as not searched, with `data-not-searched` (row numbers,
   counts, dates, the source file name: values whose fields the model declares not searchable, or
   that are not fields at all);
 * navigation: `<nav>` elements (breadcrumbs, tables of contents, previous and next);
@@ -156,7 +156,7 @@ class _BlockReader(HTMLParser):
         if tag == "tr":
             self.row, self.row_links_elsewhere = [], False
         hidden = "hidden" in attributes or "visually-hidden" in attributes.get("class", "").split()
-        hidden = hidden or "data-pagefind-ignore" in attributes  # shown, but marked as not searched
+        hidden = hidden or "data-not-searched" in attributes  # shown, but marked as not searched
         skipped = hidden or tag in NOT_SHOWN or tag == NAVIGATION
         self.stack.append((tag, attributes, skipped))
         self.skipping += skipped

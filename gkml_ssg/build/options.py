@@ -24,7 +24,7 @@ class BuildOptions:
     # folders beside its content folder (`template_folders`, `static_folders`).
     templates: Path = field(default_factory=lambda: theme_folder("templates"))
     static: Path = field(default_factory=lambda: theme_folder("static"))
-    search_index: bool = True  # False skips the Pagefind stage (quick checks, benchmarks)
+    search_index: bool = True  # False skips the search stage (quick checks, benchmarks)
     workers: int = field(default_factory=default_workers)  # processes that render; 1 renders in this one
     cache: Path | None = None  # decoded content files are kept here between builds (None: no cache)
     shard_pages: int = SHARD_PAGE_TARGET  # search index pages per shard, on average at most

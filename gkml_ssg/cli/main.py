@@ -61,7 +61,7 @@ def main() -> None:
 @click.option("--source", type=click.Path(path_type=Path), default="content", show_default=True, help="内容目录（机构 YAML 文件和 site.yml）。")
 @click.option("--out", type=click.Path(path_type=Path), default="public", show_default=True, help="输出目录。只改写有变化的文件。")
 @click.option("--base-url", default=None, help="网站发布的路径（如 /gkml/）或完整地址；默认取 site.yml 的“网址”。")
-@click.option("--no-index", is_flag=True, help="跳过搜索索引（Pagefind）阶段，用于快速检查和基准测试。")
+@click.option("--no-index", is_flag=True, help="跳过搜索索引阶段，用于快速检查和基准测试。")
 @click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default="CPU 核数",
               help="并行渲染页面的进程数；结果与单进程完全相同。")
 @click.option("--cache", type=click.Path(path_type=Path), default=".gkml-cache", show_default=True,
@@ -126,7 +126,7 @@ def check_command(source: Path, output_format: str, strict: bool) -> None:
               help="预览网站的输出目录（不是发布用的 public/）。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；默认只有本机能访问。")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="监听端口。")
-@click.option("--no-index", is_flag=True, help="跳过搜索索引（Pagefind），重建更快，但搜索页不可用。")
+@click.option("--no-index", is_flag=True, help="跳过搜索索引，重建更快，但搜索页不可用。")
 def serve_command(source: Path, out: Path, host: str, port: int, no_index: bool) -> None:
     """预览网站：构建后在本机提供访问；保存内容、模板、静态文件或 site.yml 后自动重建并刷新浏览器。
 

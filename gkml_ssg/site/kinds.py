@@ -62,7 +62,7 @@ class KindSpec:
     gathered: bool = False
 
 
-# Filter names of the search page (the Pagefind filters a reader narrows results with).
+# Filter names of the search page (the filters a reader narrows results with).
 FILTER_CATEGORY = "一级事项"
 FILTER_MODE = "公开方式"
 FILTER_AUDIENCE = "公开对象"

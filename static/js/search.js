@@ -12,7 +12,7 @@ const filterPanel = root.querySelector(".search-filters");
 const filterGroups = root.querySelector("[data-filter-groups]");
 const clearButton = root.querySelector("[data-clear-filters]");
 
-const FILTER_KEYS = ["类型", "省份", "城市", "机构", "一级事项", "公开方式", "公开对象"];
+const FILTER_KEYS = ["类型", "省份", "城市", "机构", "一级事项", "公开方式", "公开对象", "主题分类", "有效性"];
 const PAGE_SIZE = 20;
 
 const index = await openIndex(new URL(root.dataset.bundle, location.href));
@@ -60,12 +60,18 @@ async function runSearch(query) {
   renderFilters(filterCounts);
 }
 
+// Shows the next results, each as soon as it and those before it are loaded: on a slow network the
+// first ones are read while the later ones arrive (they are added below, so nothing moves).
 async function showMore(number) {
   const batch = ordered.slice(shown, shown + PAGE_SIZE);
-  const pages = await Promise.all(batch.map((result) => result.data()));
-  if (number !== searchNumber) return;
-  for (const data of pages) resultList.append(resultItem(data));
   shown += batch.length;
+  moreButton.hidden = true;
+  const loading = batch.map((result) => result.data());
+  for (const data of loading) {
+    const item = resultItem(await data);
+    if (number !== searchNumber) return;
+    resultList.append(item);
+  }
   moreButton.hidden = shown >= ordered.length;
 }
 
