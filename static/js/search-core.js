@@ -99,17 +99,22 @@ class Bundle {
       const block = await this.block(word);
       return block ? firstPositions(block) : new Map();
     }
-    const terms = characters.slice(1).map((character, i) => characters[i] + character);
-    const blocks = await Promise.all([...new Set(terms)].map((term) => this.block(term)));
+    // Bigrams that cover every character are enough: abcde is ab at p, cd at p+2 and de at p+3.
+    const offsets = [];
+    for (let offset = 0; offset < characters.length - 1; offset += 2) offsets.push(offset);
+    if (characters.length % 2 === 1) offsets.push(characters.length - 2);
+    const terms = offsets.map((offset) => characters[offset] + characters[offset + 1]);
+    const unique = [...new Set(terms)];
+    const blocks = await Promise.all(unique.map((term) => this.block(term)));
     if (blocks.some((block) => !block)) return new Map();
-    const byTerm = new Map([...new Set(terms)].map((term, i) => [term, positionLists(blocks[i])]));
+    const byTerm = new Map(unique.map((term, i) => [term, positionLists(blocks[i])]));
     const lists = terms.map((term) => byTerm.get(term));
     const found = new Map();
     for (const [page, starts] of lists[0]) {
       const others = lists.map((list) => list.get(page));
       if (others.some((positions) => !positions)) continue;
       const sets = others.map((positions) => new Set(positions));
-      const matches = starts.filter((start) => sets.every((set, i) => set.has(start + i)));
+      const matches = starts.filter((start) => sets.every((set, i) => set.has(start + offsets[i])));
       if (matches.length > 0) found.set(page, matches);
     }
     return found;
