@@ -55,6 +55,12 @@ QUERIES = [
     "政府信息 公开 指南",
     "三公 经费 预算",
     "国务院令 第711号",
+    # one character (the unigram index), and odd lengths (bigrams that overlap to cover the word)
+    "医",
+    "7",
+    "医疗保障局",
+    "基本医疗保险",
+    "医 救助",
 ]
 
 
