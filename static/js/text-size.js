@@ -39,6 +39,8 @@
   }
 
   apply(stored() === LARGE);
+  // The button's place is kept from the first paint (see site.css), so that showing it moves nothing.
+  root.classList.add("text-size-ready");
 
   document.addEventListener("DOMContentLoaded", () => {
     for (const button of document.querySelectorAll("[data-text-size]")) {
