@@ -32,7 +32,7 @@ RECORDS = [
     record("/c/", "𠀋𠀋生僻字", "含扩展B区汉字𠀋𠀋与𠀋。"),
     record("/d/", "长" * (TITLE_SPAN + 5), "正文里的就医二字"),
     record("/e/", "标记", "<script>alert(1)</script> & <b>就医</b> \"引号\""),
-    record("/f/", "预算、决算", "预算决算分列；预算与决算"),
+    record("/f/", "预算、决算", "预算决算分列；预算与决算另表"),
 ]
 
 
@@ -140,6 +140,12 @@ for (const query of JSON.parse(queries)) {
   const { results } = await searchQuery(index, query);
   out[query] = await Promise.all(results.map(async (result) => { const d = await result.data(); return [d.url, d.excerpt]; }));
 }
+// filters: a result must have one of a name's chosen values; a name's own values are counted
+// under the other names' filters only
+const filtered = await searchQuery(index, "另表", { 机构: ["乙局"] });
+out.filtered = (await Promise.all(filtered.results.map((r) => r.data()))).map((d) => d.url);
+out.counts = await filtered.counts(["机构"]);
+out.allCounts = await (await searchQuery(index, "就医")).counts(["机构"]);
 console.log(JSON.stringify(out));
 """
 
@@ -152,6 +158,9 @@ def test_the_browser_search_is_exact_on_unusual_text_and_escapes_the_excerpt(ind
         check=True, capture_output=True, text=True,
     ).stdout
     found = json.loads(output)
+    assert found.pop("filtered") == ["/b/"]
+    assert found.pop("counts") == {"机构": {"甲局": 1, "乙局": 1}}  # 另表 stands in /b/ and /f/
+    assert found.pop("allCounts") == {"机构": {"甲局": 3}}
     urls = {query: [url for url, _ in results] for query, results in found.items()}
     for query in queries:
         words = [normalised_text(word) for word in query.split()]

@@ -70,12 +70,14 @@ class Bundle {
     return (await this.keyed(`terms/${low}.bin`)).get(term);
   }
 
-  // The pages of each value of a filter: Map value → Set of pages.
-  async filter(name) {
+  // The pages of each value of a filter: Map value → Set of pages (decoded once).
+  filter(name) {
     const number = this.meta.filters.indexOf(name);
-    if (number < 0) return new Map();
-    const blocks = await this.keyed(`filter/${number}.bin`);
-    return new Map([...blocks].map(([value, block]) => [value, new Set(pageList(block))]));
+    if (number < 0) return Promise.resolve(new Map());
+    return this.load(`filter/${number}.bin`, async (response) => {
+      const blocks = readKeyed(new Uint8Array(await response.arrayBuffer()));
+      return new Map([...blocks].map(([value, block]) => [value, new Set(pageList(block))]));
+    });
   }
 
   async record(page) {
@@ -237,18 +239,26 @@ class SearchIndex {
   }
 
   // For each filter name, the number of `matches` with each value, under the other names' filters
-  // (so that a reader can add a second value of a name they have chosen one of).
+  // (so that a reader can add a second value of a name they have chosen one of). Each value's pages
+  // or the matches, whichever are fewer, are walked: a shard's pages at most, per name.
   async filterCounts(matches, filters, names) {
     const counts = {};
     for (const name of names) {
-      const base = await this.allowed(matches, filters, name);
-      const values = await Promise.all(this.bundles.map((bundle) => bundle.filter(name)));
+      const chosen = new Map(this.bundles.map((bundle) => [bundle, new Set()]));
+      for (const match of await this.allowed(matches, filters, name)) chosen.get(match.bundle).add(match.page);
       const tally = {};
-      for (const match of base) {
-        for (const [value, pages] of values[this.bundles.indexOf(match.bundle)]) {
-          if (pages.has(match.page)) tally[value] = (tally[value] ?? 0) + 1;
-        }
-      }
+      await Promise.all(
+        this.bundles.map(async (bundle) => {
+          const pages = chosen.get(bundle);
+          if (pages.size === 0) return;
+          for (const [value, having] of await bundle.filter(name)) {
+            const [fewer, more] = having.size < pages.size ? [having, pages] : [pages, having];
+            let count = 0;
+            for (const page of fewer) if (more.has(page)) count += 1;
+            if (count > 0) tally[value] = (tally[value] ?? 0) + count;
+          }
+        }),
+      );
       counts[name] = tally;
     }
     return counts;
