@@ -275,3 +275,31 @@ def test_summaries_from_another_version_are_not_used(project):
     project.write("b/y.yml", AGENCY_YML.replace("名称: ", "名称: 新", 1))
     build(options)
     check_identical_to_fresh(project, "older summaries")
+
+
+def test_index_files_changed_by_hand_are_repaired_by_the_next_build(tmp_path, corpus):
+    """The catalogue is remade from the shards' metas, read back from the output folder: a meta or
+    catalogue changed by hand since is not trusted; its shard is indexed again, or the edit goes
+    straight into its shard."""
+    source, _, templates = corpus
+    out = tmp_path / "public"
+    options = BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGES)
+    build(options)
+    files = agency_files(source)
+    count = shard_count(sum(1 for _ in (out / "agencies").rglob("index.html")), SHARD_PAGES)
+    edited = files[0]
+    other = next(f for f in files if shard_number(f.stem, count) != shard_number(edited.stem, count))
+    tampered = out / f"search-index/shard-{shard_number(other.stem, count):03d}/meta.json"
+    tampered.write_text('{"format": 2, "pages": 0}', encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("公开内容:", "公开内容: 修订：", 1), encoding="utf-8")
+    build(options)
+    check_against_fresh(tmp_path, source, templates, out, "a shard's meta changed by hand")
+
+    # one shard, so that an edit goes through an edit bundle; its catalogue changed by hand
+    options = BuildOptions(source=source, out=out, templates=templates, workers=1, shard_pages=SHARD_PAGE_TARGET)
+    build(options)
+    (out / "search-index/index.json").write_text("{}", encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8").replace("修订：", "再修订：", 1), encoding="utf-8")
+    report = build(options)
+    assert report.current_after is None  # straight into the shard
+    check_against_fresh(tmp_path, source, templates, out, "the catalogue changed by hand", SHARD_PAGE_TARGET)

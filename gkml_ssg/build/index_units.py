@@ -129,16 +129,18 @@ def shard_units(plan: IndexPlan, site: SiteGraph, load: Loader, read: Reader, pr
     metas = []
     for shard in plan.shards:
         name, key = index_unit(shard.name), plan.keys[shard.name]
+        repair = False
         if shard not in plan.stale:
             meta = read_meta(read(name, f"{shard.folder}/{META_NAME}"))
             if meta is not None:
                 metas.append((shard, meta))
                 yield Unit(name, key, None)
                 continue
+            repair = True
         agencies = load(shard.slugs)
         bundle = build_bundle(search_records(site, [agencies[slug] for slug in shard.slugs]), shard.folder)
         metas.append((shard, bundle_meta(bundle, shard.folder)))
-        yield Unit(name, key, bundle)
+        yield Unit(name, key, bundle, repair)
         progress.advance(plan.pages(shard.slugs))
     progress.close()
     listing = catalogue(metas)
