@@ -149,12 +149,9 @@ def write_site(out: Path, previous: Manifest, units: list[Unit], build: BuildRec
 
 def _holds(target: str, data: bytes, check: bool) -> bool:
     """Whether the output file is there (and, when `check`, holds `data`)."""
-    if not check:
-        return os.path.isfile(target)
-    try:
-        return Path(target).read_bytes() == data
-    except OSError:
-        return False
+    with contextlib.suppress(OSError):
+        return Path(target).read_bytes() == data if check else os.path.isfile(target)
+    return False
 
 
 class WriteTransaction:
