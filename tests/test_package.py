@@ -9,6 +9,7 @@ dependencies, with gkml itself installed from the wheel alone (`--no-deps --no-i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from gkml_ssg.keys import gkml_version
 
 # What the wheel is built from: the tracked sources, copied, so that the build's own folders
 # (build/, *.egg-info) never land in the checkout.
-SOURCES = ["gkml_ssg", "templates", "static", "schema", "setup.py", "pyproject.toml", "README.md", "MANIFEST.in"]
+SOURCES = ["gkml_ssg", "templates", "static", "schema", "references", "setup.py", "pyproject.toml", "README.md", "MANIFEST.in"]
 PORTAL = """
 门户:
   名称: 示例县人民政府
@@ -75,7 +76,8 @@ def run(bin_folder: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_the_wheel_carries_the_theme_and_the_schemas(gkml):
     (wheel,) = gkml.parent.parent.glob("dist/gkml-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("templates/base.html", "templates/item.html", "static/css/site.css", "static/js/search.js", "schema/agency.schema.json"):
+    for name in ("templates/base.html", "templates/item.html", "static/css/site.css", "static/js/search.js", "schema/agency.schema.json",
+                 "references/条例第二十条.yml"):
         assert f"gkml_ssg/theme/{name}" in names, name
     assert "gkml_ssg/scaffold/files/README.md.txt" in names
 
@@ -101,6 +103,8 @@ def test_the_installed_gkml_is_the_wheels_and_builds_a_new_site(gkml, site):
     home = (site / "public/index.html").read_text(encoding="utf-8")
     assert f'<meta name="generator" content="gkml {gkml_version()}">' in home
     assert (site / "public/search-index/shard-000/meta.json").is_file()  # the search index
+    covered = run(gkml, "coverage", "--format", "json", cwd=site)  # the shipped reference catalogue
+    assert covered.returncode == 0 and json.loads(covered.stdout)[0]["名称"] == "政府信息公开条例第二十条主动公开事项"
 
 
 @pytest.fixture(scope="module")

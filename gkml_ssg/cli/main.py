@@ -11,6 +11,7 @@ import click
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.progress import terminal_progress
+from gkml_ssg.cli.coverage import coverage_command
 from gkml_ssg.cli.failures import REFUSALS, fail, reported
 from gkml_ssg.cli.new import new_command
 from gkml_ssg.cli.numbers import index_numbers_command
@@ -152,3 +153,4 @@ main.add_command(export_command)
 main.add_command(new_command)
 main.add_command(index_numbers_command)
 main.add_command(verify_command)
+main.add_command(coverage_command)

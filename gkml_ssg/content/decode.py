@@ -170,6 +170,9 @@ class Decoder:
         return self.error(node, field, f"未知的取值“{value}”，可选值：{'、'.join(allowed)}", hint, code="unknown-value")
 
     def _sequence(self, node: Node, item_tp: Any, field: str, info: FieldInfo | None) -> Any:
+        if isinstance(node, Scalar) and info is not None and info.one_or_more and not node.is_null:
+            value = self.decode(node, item_tp, field)
+            return INVALID if value is INVALID else (value,)
         if not isinstance(node, Sequence):
             return self._wrong_kind(node, field, Sequence)
         if info is not None and info.non_empty and not node.items:

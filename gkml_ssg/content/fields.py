@@ -37,6 +37,7 @@ class FieldInfo:
     maximum: int | None = None  # of an integer value
     markdown: bool = False  # rendered as Markdown (raw HTML is never passed through)
     non_empty: bool = False  # a list that must have at least one entry
+    one_or_more: bool = False  # a list that may be written as its one value, without the list
     # Part of the text a reader searches (the page that shows the row): every field a page shows
     # as text, but not a row's title (the record's own), its number, its URL slug, counts, or the
     # rows of another page.

@@ -217,6 +217,11 @@ def decode_agency(relative: str, data: bytes) -> tuple[Agency | None, list[Conte
     return (value if isinstance(value, Agency) else None), errors
 
 
+def decode_file(relative: str, data: bytes, cls: type) -> tuple[object | None, list[ContentError]]:
+    """A YAML file of the model class `cls` (a reference catalogue, say), checked as content is."""
+    return _decode(relative, data, cls)
+
+
 def _decode(relative: str, data: bytes, cls: type = Agency) -> tuple[object | None, list[ContentError]]:
     """Parse and check one file: its value (None when it has errors) and its errors."""
     try:

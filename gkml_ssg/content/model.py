@@ -105,6 +105,12 @@ class Item:
     subject: str | None = yaml_field("主题分类", "主题分类（政府信息公开目录系统的核心元数据），如“卫生、体育”“劳动、人事”。", default=None)
     validity: Validity | None = yaml_field("有效性", "有效性：有效 或 已废止。", default=None)
     remarks: str | None = yaml_field("备注", "备注：原表的备注，以及录入时的存疑说明。", default=None, markdown=True)
+    standard_items: tuple[str, ...] = yaml_field(
+        "对应标准事项",
+        "该事项对应的标准目录事项的编号（标准目录见 references/ 文件夹，如“条例20-7”）；可写一个，或写成列表。"
+        "写明的对应优先于按关键词的匹配。",
+        default=(), one_or_more=True, searchable=False,
+    )
     origin: Origin | None = _origin_field()
 
 

@@ -16,8 +16,9 @@ from typing import Any
 from gkml_ssg.content.decode import _hints, _split_optional
 from gkml_ssg.content.fields import FieldInfo, yaml_fields
 from gkml_ssg.content.model import Agency, SiteConfig
+from gkml_ssg.content.references import ReferenceCatalogue
 
-SCHEMAS = {"agency.schema.json": Agency, "site.schema.json": SiteConfig}
+SCHEMAS = {"agency.schema.json": Agency, "site.schema.json": SiteConfig, "reference.schema.json": ReferenceCatalogue}
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
@@ -35,6 +36,8 @@ def _type_schema(tp: Any, info: FieldInfo | None, defs: dict[str, Any]) -> dict[
         schema: dict[str, Any] = {"type": "array", "items": _type_schema(typing.get_args(tp)[0], None, defs)}
         if info is not None and info.non_empty:
             schema["minItems"] = 1
+        if info is not None and info.one_or_more:
+            return {"anyOf": [schema["items"], schema]}
         return schema
     if isinstance(tp, type) and issubclass(tp, Enum):
         return {"enum": [member.value for member in tp]}

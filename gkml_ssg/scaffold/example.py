@@ -59,7 +59,9 @@ def example_agency() -> Agency:
             portal_section="政府信息公开/机构职能",
             subject="综合政务",
             validity=Validity.IN_FORCE,
-            remarks="示例事项：“网址标识”固定了本事项页面的网址，在它上面插入新事项时网址不变。",
+            remarks="示例事项：“网址标识”固定了本事项页面的网址，在它上面插入新事项时网址不变；"
+            "“对应标准事项”写明它是条例第二十条第（二）项要求公开的信息（gkml coverage 对照）。",
+            standard_items=("条例20-2",),
         ),
         Item(
             title="异地就医备案",
