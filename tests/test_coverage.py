@@ -163,3 +163,15 @@ def test_the_shipped_catalogue_meets_its_own_json_schema():
     jsonschema.validate(shipped, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**shipped, "作者": "某人"}, schema)
+
+
+def test_the_text_summary_names_ten_agencies_and_counts_the_rest(capsys, tmp_path):
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "corpus"
+    subprocess.run([sys.executable, str(REPO / "bench/make_corpus.py"), "12", str(corpus)], check=True, capture_output=True)
+    status, out, _ = run(capsys, "--source", str(corpus))
+    assert status == 0
+    line = next(line for line in out.splitlines() if line.startswith("    未覆盖") and "等 12 个机构" in line)
+    assert line.count("、") == 9  # ten names

@@ -64,40 +64,52 @@ def folded(text: str) -> str:
     return "".join(c for c in text if c not in _IGNORED)
 
 
-def _evidence(entry: EntryNode, item: ReferenceItem, named: set[str] | None) -> Evidence | None:
-    if named is not None:
-        return Evidence(RULE_NAMED) if item.number in named else None
-    for where, text in (("二级事项", entry.title if entry.data.title else None), ("一级事项", entry.category)):
-        if text:
-            for keyword in item.keywords:
-                if folded(keyword) in folded(text):
-                    return Evidence(RULE_KEYWORD, keyword, where)
+@dataclass(frozen=True)
+class _Row:
+    """A catalogue item as matching sees it: its texts folded once, and what it names."""
+
+    entry: EntryNode
+    texts: tuple[tuple[str, str], ...]  # (where, folded text): 二级事项 first, then 一级事项
+    named: frozenset[str]
+
+
+def _rows(agency: AgencyNode) -> list[_Row]:
+    rows = []
+    for entry in agency.of_kind(PageKind.ITEM):
+        assert isinstance(entry.data, Item)
+        texts = (("二级事项", entry.title if entry.data.title else None), ("一级事项", entry.category))
+        rows.append(_Row(entry, tuple((where, folded(text)) for where, text in texts if text), frozenset(entry.data.standard_items)))
+    return rows
+
+
+def _evidence(row: _Row, item: ReferenceItem, keywords: tuple[tuple[str, str], ...], numbers: set[str]) -> Evidence | None:
+    if row.named & numbers:
+        return Evidence(RULE_NAMED) if item.number in row.named else None
+    for where, text in row.texts:
+        for keyword, key in keywords:
+            if key in text:
+                return Evidence(RULE_KEYWORD, keyword, where)
     return None
 
 
 def catalogue_coverage(reference: Reference, agencies: Iterable[AgencyNode]) -> CatalogueCoverage:
     """The coverage of one reference catalogue by these agencies (in their order)."""
-    numbers = {item.number for item in reference.catalogue.items}
-    found: dict[str, list[Covering]] = {item.number: [] for item in reference.catalogue.items}
-    missing: dict[str, list[AgencyNode]] = {item.number: [] for item in reference.catalogue.items}
+    items = reference.catalogue.items
+    numbers = {item.number for item in items}
+    keywords = {item.number: tuple((k, folded(k)) for k in item.keywords if folded(k)) for item in items}
+    found: dict[str, list[Covering]] = {item.number: [] for item in items}
+    missing: dict[str, list[AgencyNode]] = {item.number: [] for item in items}
     for agency in agencies:
-        entries = agency.of_kind(PageKind.ITEM)
-        for item in reference.catalogue.items:
-            matched = []
-            for entry in entries:
-                assert isinstance(entry.data, Item)
-                named = set(entry.data.standard_items) & numbers or None
-                evidence = _evidence(entry, item, named)
-                if evidence is not None:
-                    matched.append((entry, evidence))
+        rows = _rows(agency)
+        for item in items:
+            matched = [
+                (row.entry, evidence) for row in rows if (evidence := _evidence(row, item, keywords[item.number], numbers)) is not None
+            ]
             if matched:
                 found[item.number].append(Covering(agency.agency.name, agency.slug, tuple(matched)))
             else:
                 missing[item.number].append(agency)
-    items = tuple(
-        ItemCoverage(item, tuple(found[item.number]), tuple(missing[item.number])) for item in reference.catalogue.items
-    )
-    return CatalogueCoverage(reference, items)
+    return CatalogueCoverage(reference, tuple(ItemCoverage(item, tuple(found[item.number]), tuple(missing[item.number])) for item in items))
 
 
 def unknown_numbers(references: list[Reference], agencies: Iterable[AgencyNode]) -> list[ContentError]:

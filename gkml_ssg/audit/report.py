@@ -6,6 +6,7 @@ from __future__ import annotations
 from gkml_ssg.audit.coverage import CatalogueCoverage, Evidence
 
 CSV_HEADER = ("标准目录", "编号", "事项", "机构", "网址标识", "覆盖", "页面", "依据")
+TEXT_NAMES = 10  # agencies named per item in the text summary
 
 
 def _evidence(evidence: Evidence) -> dict[str, str]:
@@ -77,5 +78,7 @@ def coverage_text(coverages: list[CatalogueCoverage]) -> list[str]:
             total = len(item.covered) + len(item.missing)
             lines.append(f"  {item.item.number} {item.item.name}：{len(item.covered)}/{total} 个机构覆盖")
             if item.missing:
-                lines.append(f"    未覆盖：{'、'.join(agency.agency.name for agency in item.missing)}")
+                names = "、".join(agency.agency.name for agency in item.missing[:TEXT_NAMES])
+                more = f"等 {len(item.missing)} 个机构（全部见 --format json 或 csv）" if len(item.missing) > TEXT_NAMES else ""
+                lines.append(f"    未覆盖：{names}{more}")
     return lines
