@@ -175,3 +175,14 @@ def test_the_text_summary_names_ten_agencies_and_counts_the_rest(capsys, tmp_pat
     assert status == 0
     line = next(line for line in out.splitlines() if line.startswith("    未覆盖") and "等 12 个机构" in line)
     assert line.count("、") == 9  # ten names
+
+
+def test_gkml_check_reports_reference_files_and_unknown_numbers(site):
+    from gkml_ssg.check.command import check_content
+
+    assert check_content(site.content, workers=1).passed()
+    site.write("a/x.yml", AGENCY_YML.replace("      - 二级事项: 领导信息\n", "      - 二级事项: 领导信息\n        对应标准事项: 不存在\n"))
+    (site.root / "references/测试.yml").write_text(REFERENCE.replace("  - 编号: T-3\n", "  - 编号: T-1\n"), encoding="utf-8")
+    report = check_content(site.content, workers=1)
+    codes = sorted(d.as_json()["code"] for d in report.diagnostics)
+    assert not report.passed() and codes == ["duplicate-reference-number", "unknown-reference-number"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from gkml_ssg.audit.coverage import unknown_numbers
 from gkml_ssg.build.options import BuildOptions, portal_assets, static_files
 from gkml_ssg.check.diagnostics import Diagnostic, Severity, errors
 from gkml_ssg.check.index_lint import shared_codes
@@ -17,6 +18,7 @@ from gkml_ssg.check.lint import lint_agency
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.load import Content, load_content
 from gkml_ssg.content.origins import FileOrigins
+from gkml_ssg.content.references import site_references
 from gkml_ssg.render.parallel import default_workers
 from gkml_ssg.site.graph import assemble
 
@@ -68,9 +70,12 @@ def check_content(source: Path, workers: int | None = None) -> CheckReport:
         return CheckReport(source, tuple(errors(invalid.errors)), None)
     found: list[Diagnostic] = []
     try:
-        assemble(content)
+        site = assemble(content)
         # the static files the site's pages need (the portal's logo), as the build looks for them
         portal_assets(static_files(BuildOptions(source=source).static_folders), content.config)
+        # the reference catalogues `gkml coverage` checks the items against, and the items' 对应标准事项
+        references, reference_errors = site_references(source)
+        found += errors([*reference_errors, *unknown_numbers(references, site.loaded_agencies())])
     except ContentInvalid as invalid:
         found += errors(invalid.errors)
     found += _warnings(source, content)

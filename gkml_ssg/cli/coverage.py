@@ -12,10 +12,9 @@ from gkml_ssg.audit.report import CSV_HEADER, coverage_json, coverage_rows, cove
 from gkml_ssg.cli.failures import reported
 from gkml_ssg.content.errors import ContentError, ContentInvalid
 from gkml_ssg.content.load import load_content
-from gkml_ssg.content.references import REFERENCES_FOLDER, Reference, load_references, reference_files
+from gkml_ssg.content.references import Reference, load_references, site_references
 from gkml_ssg.render.formats import csv_cell
 from gkml_ssg.site.graph import assemble
-from gkml_ssg.theme import folder as theme_folder
 
 
 @click.command("coverage")
@@ -52,4 +51,4 @@ def _references(source: Path, files: tuple[Path, ...]) -> tuple[list[Reference],
     """The files given, or the shipped reference catalogues and the site's (beside `source`)."""
     if files:
         return load_references([(str(path), path) for path in files])
-    return load_references(reference_files([theme_folder("references"), source.resolve().parent / REFERENCES_FOLDER]))
+    return site_references(source)

@@ -16,6 +16,7 @@ from pathlib import Path
 from gkml_ssg.content.errors import ContentError, Origin
 from gkml_ssg.content.fields import yaml_field
 from gkml_ssg.content.load import decode_file
+from gkml_ssg.theme import folder as theme_folder
 
 REFERENCES_FOLDER = "references"
 REFERENCE_SUFFIXES = (".yml", ".yaml")
@@ -105,3 +106,10 @@ def load_references(files: list[tuple[str, Path]]) -> tuple[list[Reference], lis
             if not found:
                 references.append(reference)
     return references, errors
+
+
+def site_references(source: Path) -> tuple[list[Reference], list[ContentError]]:
+    """The reference catalogues of the site whose content folder is `source`: gkml's shipped ones
+    and the site's `references/` folder beside `source` (its files replace shipped ones of the
+    same name)."""
+    return load_references(reference_files([theme_folder(REFERENCES_FOLDER), source.resolve().parent / REFERENCES_FOLDER]))
