@@ -109,6 +109,11 @@ def test_keywords_and_an_explicit_mapping_that_wins_over_them(capsys, site):
     # T-3 by the 一级事项 概况信息, for the item that names nothing
     assert found["T-3"]["覆盖"][0]["页面"] == ["agencies/x/items/1/"]
     assert found["T-3"]["覆盖"][0]["依据"] == [{"规则": "关键词", "关键词": "概况", "位置": "一级事项"}]
+    # an item naming an item of a catalogue not given (the shipped one) is no error with --reference
+    site.write("a/x.yml", AGENCY_YML.replace("      - 二级事项: 领导信息\n", "      - 二级事项: 领导信息\n        对应标准事项: [T-2, 条例20-2]\n"))
+    status, out, err = run(capsys, "--source", str(site.content), "--reference", str(site.root / "references/测试.yml"), "--format", "json")
+    assert status == 0, err
+    assert [catalogue["名称"] for catalogue in json.loads(out)] == ["测试标准目录"]
 
 
 def test_the_sites_references_are_read_beside_its_content_with_the_shipped_one(capsys, site):

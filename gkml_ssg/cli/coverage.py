@@ -32,7 +32,9 @@ def coverage_command(source: Path, references: tuple[Path, ...], output_format: 
         loaded, errors = _references(source, references)
         site = assemble(load_content(source))
         agencies = site.loaded_agencies()
-        errors += unknown_numbers(loaded, agencies)
+        # an item may name an item of the site's other catalogues, not only of those given
+        known = loaded + site_references(source)[0] if references else loaded
+        errors += unknown_numbers(known, agencies)
         if errors:
             raise ContentInvalid(errors)
     coverages = [catalogue_coverage(reference, agencies) for reference in loaded]
