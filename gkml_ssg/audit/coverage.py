@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gkml_ssg.content.characters import JOINERS
 from gkml_ssg.content.errors import ContentError
 from gkml_ssg.content.model import Item
 from gkml_ssg.content.references import Reference, ReferenceItem
@@ -20,8 +21,6 @@ from gkml_ssg.site.nodes import AgencyNode, EntryNode
 
 RULE_NAMED = "对应标准事项"
 RULE_KEYWORD = "关键词"
-# Dropped before comparing: spaces, and marks that wrap a word rather than separate words.
-_IGNORED = frozenset("“”‘’\"'「」『』`") | frozenset(" \t\r\n\u3000\u00a0")
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,8 @@ class CatalogueCoverage:
 
 
 def folded(text: str) -> str:
-    return "".join(c for c in text if c not in _IGNORED)
+    """`text` without spaces and the marks that wrap a word (as the search drops them)."""
+    return "".join(c for c in text if not c.isspace() and c not in JOINERS)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,10 @@ _SUSPECT = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]")
 # A quick first look (None: nothing forbidden), for the decoder's hot path; `find_forbidden` decides.
 suspect = _SUSPECT.search
 
+# Marks that wrap a word rather than separate words: the search drops them (“三公”经费 is found by
+# 三公经费), and so does the auditors' keyword matching.
+JOINERS = frozenset("“”‘’\"'「」『』﹁﹂﹃﹄`")
+
 HINT = "请删除该字符：它常随从 PDF、Word 或网页复制的文字混入，在编辑器中往往看不见"
 
 

@@ -8,8 +8,9 @@ of its query's terms and the records of the results it shows.
 
 A page is a sequence of one-character tokens (`text`). The index holds, for every pair of
 adjacent letters, digits or ideographs (a bigram), the pages and positions where it occurs, so a
-query of n characters is the n-1 bigrams at consecutive positions: exact, whatever the query. A
-one-character query reads the unigram index: for every character, its pages and its first
+query of n characters matches where its n-1 bigrams stand at consecutive positions: exact,
+whatever the query (the browser reads the ⌈n/2⌉ of them that cover it). A one-character query
+reads the unigram index: for every character, its pages and its first
 position there. A position below `text.TITLE_SPAN` is in the page's title, which ranks first.
 
 Files, under the bundle's folder:
@@ -29,9 +30,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from gkml_ssg.search.encoding import add_number, keyed_file, name_order, numbers
+from gkml_ssg.search.encoding import add_number, gaps, keyed_file, name_order, numbers
 from gkml_ssg.search.records import SearchRecord
 from gkml_ssg.search.text import TITLE_SPAN, body_start, is_word_character, page_tokens
+from gkml_ssg.search.text import fold as text_fold
 
 BUNDLE_FORMAT = 2
 # A chunk of terms closes once it holds this many bytes: a query's term costs at most about this
@@ -66,8 +68,7 @@ def _page_terms(tokens: str, offset: int, fold: dict[str, str], firsts: dict[str
     for index, character in enumerate(tokens):
         key = fold.get(character)
         if key is None:
-            lower = character.lower()
-            key = fold[character] = (lower if len(lower) == 1 else character) if is_word_character(character) else ""
+            key = fold[character] = text_fold(character) if is_word_character(character) else ""
         if not key:
             before = ""
             continue
@@ -86,8 +87,8 @@ def _page_terms(tokens: str, offset: int, fold: dict[str, str], firsts: dict[str
 
 def _page_record(record: SearchRecord, title: str, body: str) -> dict:
     data: dict = {"url": record.url, "meta": record.meta, "text": body}
-    if body_start(len(title)) != TITLE_SPAN:
-        data["start"] = body_start(len(title))
+    if (start := body_start(len(title))) != TITLE_SPAN:
+        data["start"] = start
     return data
 
 
@@ -109,10 +110,8 @@ def build_bundle(records: list[SearchRecord], folder: str) -> dict[str, bytes]:
         for term, positions in pairs.items():
             block = bigrams.add(term, page)
             add_number(block, len(positions))
-            before = 0
-            for position in positions:
-                add_number(block, position - before)
-                before = position
+            for gap in gaps(positions):
+                add_number(block, gap)
         for name, values in record.filters.items():
             for value in values:
                 filters.setdefault(name, {}).setdefault(value, []).append(page)
@@ -123,7 +122,7 @@ def build_bundle(records: list[SearchRecord], folder: str) -> dict[str, bytes]:
     bounds = _write_terms(files, folder, {**unigrams.blocks, **bigrams.blocks})
     names = sorted(filters, key=name_order)
     for number, name in enumerate(names):
-        files[f"{folder}/filter/{number}.bin"] = keyed_file({value: _page_gaps(pages) for value, pages in filters[name].items()})
+        files[f"{folder}/filter/{number}.bin"] = keyed_file({value: numbers(gaps(pages)) for value, pages in filters[name].items()})
     for number, group in enumerate(groups):
         files[f"{folder}/pages/{number}.json"] = _json(group)
     version = hashlib.sha256(b"".join(path.encode() + b"\0" + files[path] for path in sorted(files))).hexdigest()[:16]
@@ -137,15 +136,6 @@ def build_bundle(records: list[SearchRecord], folder: str) -> dict[str, bytes]:
     }
     files[f"{folder}/{META_NAME}"] = _json(meta)
     return dict(sorted(files.items()))
-
-
-def _page_gaps(pages: list[int]) -> bytes:
-    before = 0
-    gaps = []
-    for page in pages:
-        gaps.append(page - before)
-        before = page
-    return numbers(gaps)
 
 
 def _write_terms(files: dict[str, bytes], folder: str, blocks: dict[str, bytearray]) -> list[str]:

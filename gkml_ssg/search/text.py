@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import unicodedata
 
-# Marks that wrap a word rather than separate words; they are dropped, not kept as tokens.
-JOINERS = frozenset("“”‘’\"'「」『』﹁﹂﹃﹄`")
+from gkml_ssg.content.characters import JOINERS
+
 FIELD_SEPARATOR = "。"
 # Positions below this are in the title (a title longer than this ranks as if it ended here).
 TITLE_SPAN = 1024
@@ -31,7 +31,7 @@ def is_word_character(character: str) -> bool:
     return character.isalnum()
 
 
-def _fold(character: str) -> str:
+def fold(character: str) -> str:
     """Lower case where that keeps one character (the index and the browser must count alike)."""
     lower = character.lower()
     return lower if len(lower) == 1 else character
@@ -44,12 +44,12 @@ def text_tokens(text: str) -> list[str]:
 
 def normalised_text(text: str) -> str:
     """The text a query is matched against as a substring (the search's ground truth)."""
-    return "".join(_fold(c) for c in text_tokens(text))
+    return "".join(fold(c) for c in text_tokens(text))
 
 
 def query_key(query: str) -> str:
     """A query word as the index compares it: letters, digits and ideographs only, folded."""
-    return "".join(_fold(c) for c in query if is_word_character(c))
+    return "".join(fold(c) for c in query if is_word_character(c))
 
 
 def query_words(query: str) -> list[str]:
