@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import signal
 import socket
@@ -122,6 +123,18 @@ class PreviewProcess:
                 return status, text
             if time.monotonic() > deadline:
                 raise AssertionError(f"{path}: still {status} after {timeout} s\n{self.output()}")
+            time.sleep(0.05)
+
+    def wait_for_output(self, pattern: str, timeout: float = 30) -> str:
+        """Read serve.out until `pattern` is found in it: the page is served before the build's summary is
+        printed, so a test that has seen the page must still wait for the line."""
+        deadline = time.monotonic() + timeout
+        while True:
+            text = (self.root / "serve.out").read_text(encoding="utf-8")
+            if re.search(pattern, text):
+                return text
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no line matching {pattern!r} after {timeout} s\n{self.output()}")
             time.sleep(0.05)
 
     def edit(self, relative: str, old: str, new: str) -> float:

@@ -3,7 +3,6 @@ seed content, asked over real HTTP."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ def test_the_site_is_built_and_served_with_the_reload_script(server):
 def test_an_edit_is_rebuilt_and_served(server):
     server.edit(HAIYUAN, HAIYUAN_TEXT, HAIYUAN_TEXT + "（第一次修改）")
     assert server.wait_for(HAIYUAN_ITEM, lambda status, text: "第一次修改" in text)[0] == 200
-    assert re.search(r"haiyuan-yibao\.yml 有改动；构建完成：.*渲染 \d+ 个", (server.root / "serve.out").read_text(encoding="utf-8"))
+    server.wait_for_output(r"haiyuan-yibao\.yml 有改动；构建完成：.*渲染 \d+ 个")
 
 
 def test_a_broken_edit_shows_the_error_until_it_is_fixed(server):
