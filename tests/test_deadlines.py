@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
+from gkml_ssg.audit.coverage import audited
 from gkml_ssg.audit.deadlines import CALENDAR, WORKING, Period, deadline_uses, period
 from gkml_ssg.content.load import load_content
 from gkml_ssg.site.graph import assemble
@@ -37,7 +38,7 @@ def test_a_wording_names_one_period_or_none(wording, expected):
 
 
 def test_the_seeds_wordings_are_grouped_with_their_items():
-    uses = deadline_uses(assemble(load_content(REPO / "content")).loaded_agencies())
+    uses = deadline_uses(audited(summary) for summary in assemble(load_content(REPO / "content")).summaries)
     wordings = [use.wording for use in uses]
     assert len(wordings) == len(set(wordings))
     first = uses[0]
@@ -46,5 +47,5 @@ def test_the_seeds_wordings_are_grouped_with_their_items():
     assert all(use.period is None for use in uses[len([u for u in uses if u.period]) :])
     common = next(use for use in uses if use.wording == "形成或者变更之日起20个工作日内")
     assert common.period == Period(20, WORKING) and len(common.uses) == 36
-    assert {agency.slug for agency, _ in common.uses} and all(entry.path.startswith(f"agencies/{agency.slug}/items/") for agency, entry in common.uses)
+    assert {agency.slug for agency, _ in common.uses} and all(line.path.startswith(f"agencies/{agency.slug}/items/") for agency, line in common.uses)
     assert next(use for use in uses if use.wording == "按照有关规定及时公开。").period is None

@@ -16,8 +16,10 @@ from gkml_ssg.content.characters import JOINERS
 from gkml_ssg.content.errors import ContentError
 from gkml_ssg.content.model import Item
 from gkml_ssg.content.references import Reference, ReferenceItem
+from gkml_ssg.site.item_lines import ItemLine
 from gkml_ssg.site.kinds import PageKind
-from gkml_ssg.site.nodes import AgencyNode, EntryNode
+from gkml_ssg.site.nodes import AgencyNode
+from gkml_ssg.site.summaries import AgencySummary
 
 RULE_NAMED = "对应标准事项"
 RULE_KEYWORD = "关键词"
@@ -34,23 +36,43 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Audited:
+    """An agency as the auditors see it: its name, address and catalogue items, from its node (its
+    own page) or its summary (the pages that list every agency)."""
+
+    name: str
+    slug: str
+    path: str
+    lines: tuple[ItemLine, ...]
+
+
+def audited(agency: AgencyNode | AgencySummary) -> Audited:
+    if isinstance(agency, AgencyNode):
+        return Audited(agency.agency.name, agency.slug, agency.path, agency.item_lines())
+    return Audited(agency.name, agency.slug, agency.path, agency.item_lines)
+
+
+Matches = tuple[tuple[ItemLine, Evidence], ...]
+
+
+@dataclass(frozen=True)
 class Covering:
     """An agency that covers a reference item: its entries that do, each with its evidence."""
 
     agency: str
     slug: str
-    entries: tuple[tuple[EntryNode, Evidence], ...]
+    entries: Matches
 
     @property
     def pages(self) -> tuple[str, ...]:
-        return tuple(entry.path for entry, _ in self.entries)
+        return tuple(line.path for line, _ in self.entries)
 
 
 @dataclass(frozen=True)
 class ItemCoverage:
     item: ReferenceItem
     covered: tuple[Covering, ...]
-    missing: tuple[AgencyNode, ...]
+    missing: tuple[Audited, ...]
 
 
 @dataclass(frozen=True)
@@ -64,52 +86,54 @@ def folded(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and c not in JOINERS)
 
 
-@dataclass(frozen=True)
-class _Row:
-    """A catalogue item as matching sees it: its texts folded once, and what it names."""
+class Matcher:
+    """One reference catalogue's rules, its keywords folded once, applied to agency after agency."""
 
-    entry: EntryNode
-    texts: tuple[tuple[str, str], ...]  # (where, folded text): 二级事项 first, then 一级事项
-    named: frozenset[str]
+    def __init__(self, reference: Reference):
+        self.reference = reference
+        self.items = reference.catalogue.items
+        self._numbers = {item.number for item in self.items}
+        self._keywords = {item.number: tuple((k, folded(k)) for k in item.keywords if folded(k)) for item in self.items}
+
+    def agency(self, agency: Audited) -> dict[str, Matches]:
+        """Each reference item's number → the agency's items that cover it, with their evidence."""
+        rows = [(line, _texts(line), frozenset(line.named)) for line in agency.lines]
+        found: dict[str, Matches] = {}
+        for item in self.items:
+            found[item.number] = tuple(
+                (line, evidence) for line, texts, named in rows if (evidence := self._evidence(texts, named, item)) is not None
+            )
+        return found
+
+    def _evidence(self, texts: tuple[tuple[str, str], ...], named: frozenset[str], item: ReferenceItem) -> Evidence | None:
+        if named & self._numbers:
+            return Evidence(RULE_NAMED) if item.number in named else None
+        for where, text in texts:
+            for keyword, key in self._keywords[item.number]:
+                if key in text:
+                    return Evidence(RULE_KEYWORD, keyword, where)
+        return None
 
 
-def _rows(agency: AgencyNode) -> list[_Row]:
-    rows = []
-    for entry in agency.of_kind(PageKind.ITEM):
-        assert isinstance(entry.data, Item)
-        texts = (("二级事项", entry.title if entry.data.title else None), ("一级事项", entry.category))
-        rows.append(_Row(entry, tuple((where, folded(text)) for where, text in texts if text), frozenset(entry.data.standard_items)))
-    return rows
+def _texts(line: ItemLine) -> tuple[tuple[str, str], ...]:
+    """(where, folded text): 二级事项 first, then 一级事项."""
+    texts = (("二级事项", line.second_level), ("一级事项", line.category))
+    return tuple((where, folded(text)) for where, text in texts if text)
 
 
-def _evidence(row: _Row, item: ReferenceItem, keywords: tuple[tuple[str, str], ...], numbers: set[str]) -> Evidence | None:
-    if row.named & numbers:
-        return Evidence(RULE_NAMED) if item.number in row.named else None
-    for where, text in row.texts:
-        for keyword, key in keywords:
-            if key in text:
-                return Evidence(RULE_KEYWORD, keyword, where)
-    return None
-
-
-def catalogue_coverage(reference: Reference, agencies: Iterable[AgencyNode]) -> CatalogueCoverage:
+def catalogue_coverage(reference: Reference, agencies: Iterable[Audited]) -> CatalogueCoverage:
     """The coverage of one reference catalogue by these agencies (in their order)."""
-    items = reference.catalogue.items
-    numbers = {item.number for item in items}
-    keywords = {item.number: tuple((k, folded(k)) for k in item.keywords if folded(k)) for item in items}
-    found: dict[str, list[Covering]] = {item.number: [] for item in items}
-    missing: dict[str, list[AgencyNode]] = {item.number: [] for item in items}
+    matcher = Matcher(reference)
+    found: dict[str, list[Covering]] = {item.number: [] for item in matcher.items}
+    missing: dict[str, list[Audited]] = {item.number: [] for item in matcher.items}
     for agency in agencies:
-        rows = _rows(agency)
-        for item in items:
-            matched = [
-                (row.entry, evidence) for row in rows if (evidence := _evidence(row, item, keywords[item.number], numbers)) is not None
-            ]
-            if matched:
-                found[item.number].append(Covering(agency.agency.name, agency.slug, tuple(matched)))
+        for number, matches in matcher.agency(agency).items():
+            if matches:
+                found[number].append(Covering(agency.name, agency.slug, matches))
             else:
-                missing[item.number].append(agency)
-    return CatalogueCoverage(reference, tuple(ItemCoverage(item, tuple(found[item.number]), tuple(missing[item.number])) for item in items))
+                missing[number].append(agency)
+    items = tuple(ItemCoverage(item, tuple(found[item.number]), tuple(missing[item.number])) for item in matcher.items)
+    return CatalogueCoverage(reference, items)
 
 
 def unknown_numbers(references: list[Reference], agencies: Iterable[AgencyNode]) -> list[ContentError]:

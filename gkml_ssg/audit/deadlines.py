@@ -13,9 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gkml_ssg.content.model import Item
-from gkml_ssg.site.kinds import PageKind
-from gkml_ssg.site.nodes import AgencyNode, EntryNode
+from gkml_ssg.audit.coverage import Audited
+from gkml_ssg.site.item_lines import ItemLine
 
 WORKING = "工作日"
 CALENDAR = "日"
@@ -41,7 +40,18 @@ class DeadlineUse:
 
     wording: str
     period: Period | None
-    uses: tuple[tuple[AgencyNode, EntryNode], ...]
+    uses: tuple[tuple[Audited, ItemLine], ...]
+
+    @property
+    def agency_count(self) -> int:
+        return len({agency.slug for agency, _ in self.uses})
+
+    def by_agency(self) -> list[tuple[Audited, list[ItemLine]]]:
+        """The items that use it, agency by agency (in the agencies' order)."""
+        grouped: dict[str, tuple[Audited, list[ItemLine]]] = {}
+        for agency, line in self.uses:
+            grouped.setdefault(agency.slug, (agency, []))[1].append(line)
+        return list(grouped.values())
 
 
 def _number(text: str) -> int | None:
@@ -67,14 +77,13 @@ def period(wording: str) -> Period | None:
     return found.pop() if len(found) == 1 else None
 
 
-def deadline_uses(agencies: Iterable[AgencyNode]) -> list[DeadlineUse]:
+def deadline_uses(agencies: Iterable[Audited]) -> list[DeadlineUse]:
     """Every 公开时限 wording of the agencies' catalogue items, shortest period first (unnormalised
     wordings last), then by how many items use it."""
-    uses: dict[str, list[tuple[AgencyNode, EntryNode]]] = {}
+    uses: dict[str, list[tuple[Audited, ItemLine]]] = {}
     for agency in agencies:
-        for entry in agency.of_kind(PageKind.ITEM):
-            assert isinstance(entry.data, Item)
-            if entry.data.deadline and (wording := entry.data.deadline.strip()):
-                uses.setdefault(wording, []).append((agency, entry))
+        for line in agency.lines:
+            if line.deadline:
+                uses.setdefault(line.deadline, []).append((agency, line))
     found = [DeadlineUse(wording, period(wording), tuple(where)) for wording, where in uses.items()]
     return sorted(found, key=lambda use: (use.period is None, use.period or Period(0, ""), -len(use.uses), use.wording))

@@ -45,7 +45,7 @@ def coverage_json(coverages: list[CatalogueCoverage]) -> list[dict]:
                         }
                         for covering in item.covered
                     ],
-                    "未覆盖": [{"机构": agency.agency.name, "网址标识": agency.slug} for agency in item.missing],
+                    "未覆盖": [{"机构": agency.name, "网址标识": agency.slug} for agency in item.missing],
                 }
                 for item in coverage.items
             ],
@@ -64,7 +64,7 @@ def coverage_rows(coverages: list[CatalogueCoverage]) -> list[tuple[str, ...]]:
                 evidence = "；".join(dict.fromkeys(_evidence_text(e) for _, e in covering.entries))
                 rows.append((name, item.item.number, item.item.name, covering.agency, covering.slug, "是", " ".join(covering.pages), evidence))
             for agency in item.missing:
-                rows.append((name, item.item.number, item.item.name, agency.agency.name, agency.slug, "否", "", ""))
+                rows.append((name, item.item.number, item.item.name, agency.name, agency.slug, "否", "", ""))
     return rows
 
 
@@ -78,7 +78,7 @@ def coverage_text(coverages: list[CatalogueCoverage]) -> list[str]:
             total = len(item.covered) + len(item.missing)
             lines.append(f"  {item.item.number} {item.item.name}：{len(item.covered)}/{total} 个机构覆盖")
             if item.missing:
-                names = "、".join(agency.agency.name for agency in item.missing[:TEXT_NAMES])
+                names = "、".join(agency.name for agency in item.missing[:TEXT_NAMES])
                 more = f"等 {len(item.missing)} 个机构（全部见 --format json 或 csv）" if len(item.missing) > TEXT_NAMES else ""
                 lines.append(f"    未覆盖：{names}{more}")
     return lines

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gkml_ssg.audit.coverage import catalogue_coverage, unknown_numbers
+from gkml_ssg.audit.coverage import audited, catalogue_coverage, unknown_numbers
 from gkml_ssg.audit.report import CSV_HEADER, coverage_json, coverage_rows, coverage_text
 from gkml_ssg.cli.failures import reported
 from gkml_ssg.content.errors import ContentError, ContentInvalid
@@ -37,7 +37,7 @@ def coverage_command(source: Path, references: tuple[Path, ...], output_format: 
         errors += unknown_numbers(known, agencies)
         if errors:
             raise ContentInvalid(errors)
-    coverages = [catalogue_coverage(reference, agencies) for reference in loaded]
+    coverages = [catalogue_coverage(reference, [audited(summary) for summary in site.summaries]) for reference in loaded]
     if output_format == "json":
         click.echo(json.dumps(coverage_json(coverages), ensure_ascii=False, indent=1))
     elif output_format == "csv":

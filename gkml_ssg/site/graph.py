@@ -36,8 +36,9 @@ from gkml_ssg.content.load import SITE_CONFIG_NAME, Content
 from gkml_ssg.content.model import SiteConfig
 from gkml_ssg.site.kinds import DOWNLOADS_FOLDER, KINDS, PageKind
 from gkml_ssg.site.nodes import AgencyNode, EntryNode, agency_nodes, summarise
+from gkml_ssg.site.regions import RegionGroup, regions_of
 from gkml_ssg.site.slugs import agency_slug_conflicts
-from gkml_ssg.site.summaries import AgencySummary, LawNode, RegionGroup, laws_of, regions_of
+from gkml_ssg.site.summaries import AgencySummary, LawNode, laws_of
 
 # sitemaps.org: at most 50,000 URLs a file; a larger site gets a sitemap index and parts.
 SITEMAP_LIMIT = 50_000

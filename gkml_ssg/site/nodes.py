@@ -14,8 +14,17 @@ from gkml_ssg.content.fields import SLUG_PATTERN, cited_texts, searchable_texts
 from gkml_ssg.content.history import NO_HISTORY, Commit, SourceHistory
 from gkml_ssg.content.load import AgencySource, Content
 from gkml_ssg.content.model import Agency, Category, Item, NegativeEntry, OnRequestEntry
+from gkml_ssg.site.item_lines import ItemLine
 from gkml_ssg.site.kinds import ENTRY_KIND_OF, ENTRY_KINDS, PageKind
-from gkml_ssg.site.summaries import AgencySummary, CitingLine, LawRef, cited_law, law_refs, subpage_paths_fields
+from gkml_ssg.site.summaries import (
+    AgencySummary,
+    CitingLine,
+    LawRef,
+    cited_law,
+    item_lines_fields,
+    law_refs,
+    subpage_paths_fields,
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,16 @@ class AgencyNode:
     def search_texts(self) -> list[str]:
         """What a reader can find the agency's page by, besides its name."""
         return list(searchable_texts(self.agency))
+
+    def item_lines(self) -> tuple[ItemLine, ...]:
+        """Its catalogue items as the auditors' pages see them (see `item_lines`)."""
+        lines = []
+        for entry in self.of_kind(PageKind.ITEM):
+            item = entry.data
+            assert isinstance(item, Item)
+            deadline = item.deadline.strip() if item.deadline else None
+            lines.append(ItemLine(entry.path, entry.title, item.title, entry.category, item.standard_items, deadline or None))
+        return tuple(lines)
 
     def stage_groups(self) -> list[tuple[str | None, list[tuple[int, Category, list[EntryNode]]]]]:
         """The catalogue as consecutive runs of categories that share a stage (过程)."""
@@ -203,6 +222,7 @@ def summarise(agency: AgencyNode) -> AgencySummary:
     counts = {entry_kind.kind: 0 for entry_kind in ENTRY_KINDS}
     for entry in agency.entries:
         counts[entry.kind] += 1
+    items_digest, packed_items = item_lines_fields(agency.item_lines())
     page_count, paths_digest, packed_paths = subpage_paths_fields((agency.history_path, *(entry.path for entry in agency.entries)))
     return AgencySummary(
         source_path=agency.source.path,
@@ -218,4 +238,6 @@ def summarise(agency: AgencyNode) -> AgencySummary:
         paths_digest=paths_digest,
         packed_paths=packed_paths,
         laws=tuple(cited_law(ref, found) for ref, found in lines.items()),
+        items_digest=items_digest,
+        packed_items=packed_items,
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from gkml_ssg.content.legal import citation_key, cited_titles
+from gkml_ssg.site.item_lines import ItemLine
 from gkml_ssg.site.kinds import ENTRY_KINDS, PageKind
 
 _ENTRY_POSITION = {entry_kind.kind: position for position, entry_kind in enumerate(ENTRY_KINDS)}
@@ -92,6 +93,8 @@ class AgencySummary:
     paths_digest: str  # a hash of its subpages' addresses, in order
     packed_paths: bytes  # those addresses (see `subpage_paths`)
     laws: tuple[CitedLaw, ...]  # in the order its entries first cite them
+    items_digest: str  # a hash of its catalogue items as the auditors' pages see them
+    packed_items: bytes  # those items (see `item_lines`)
 
     def count(self, kind: PageKind) -> int:
         """Its rows of one entry kind."""
@@ -115,12 +118,17 @@ class AgencySummary:
         """Its subpages, in page-graph order."""
         return pickle.loads(self.packed_paths)
 
+    @property
+    def item_lines(self) -> tuple[ItemLine, ...]:
+        """Its catalogue items as the auditors' pages see them, in page-graph order."""
+        return tuple(map(ItemLine._make, pickle.loads(self.packed_items)))
+
     @functools.cached_property
     def head(self) -> SummaryHead:
         # What the lists show: everything but the file's digest and the packed lines and
         # addresses, which their digests stand for.
         row = self.to_row()
-        shown = (row[0], *row[2:11], tuple(law[:5] for law in self.laws))
+        shown = (row[0], *row[2:11], tuple(law[:5] for law in self.laws), self.items_digest)
         listed = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
         return SummaryHead(self.source_path, self.source_digest, self.slug, self.page_count, listed)
 
@@ -130,14 +138,15 @@ class AgencySummary:
         return (
             self.source_path, self.source_digest, self.slug, self.path, self.name, self.province, self.city,
             self.county, self.entry_counts, self.page_count, self.paths_digest, self.packed_paths, laws,
+            self.items_digest, self.packed_items,
         )  # fmt: skip
 
     @classmethod
     def from_row(cls, row: tuple) -> AgencySummary:
-        path, source_digest, slug, address, name, province, city, county, counts, pages, paths_digest, paths, laws = row
+        path, source_digest, slug, address, name, province, city, county, counts, pages, paths_digest, paths, laws, items_digest, items = row
         # _make is tuple.__new__: no Python call per law (a province has tens of thousands)
         cited = tuple(map(CitedLaw._make, laws))
-        return cls(path, source_digest, slug, address, name, province, city, county, counts, pages, paths_digest, paths, cited)
+        return cls(path, source_digest, slug, address, name, province, city, county, counts, pages, paths_digest, paths, cited, items_digest, items)
 
 
 class SummaryHead(NamedTuple):
@@ -155,6 +164,12 @@ class SummaryHead(NamedTuple):
 def subpage_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:
     """`page_count`, `paths_digest` and `packed_paths` of an agency whose subpages are these."""
     return 1 + len(paths), hashlib.sha256("\n".join(paths).encode("utf-8")).hexdigest(), _pack(paths)
+
+
+def item_lines_fields(lines: tuple[ItemLine, ...]) -> tuple[str, bytes]:
+    """`items_digest` and `packed_items` of an agency whose catalogue items are these."""
+    packed = _pack(tuple(tuple(line) for line in lines))
+    return hashlib.sha256(packed).hexdigest(), packed
 
 
 def _pack(value: tuple) -> bytes:
@@ -254,36 +269,3 @@ def laws_of(summaries: tuple[AgencySummary, ...]) -> tuple[LawNode, ...]:
             citing.setdefault(cited[:2], []).append((summary, cited))
     laws = [LawNode(LawRef(*ref), tuple(pairs)) for ref, pairs in citing.items()]
     return tuple(sorted(laws, key=lambda law: (not law.titled, -law.citation_count, law.key)))
-
-
-@dataclass(frozen=True)
-class RegionGroup:
-    name: str
-    children: tuple[RegionGroup, ...] = ()
-    agencies: tuple[AgencySummary, ...] = ()
-
-    @functools.cached_property
-    def item_count(self) -> int:
-        return sum(a.item_count for a in self.agencies) + sum(c.item_count for c in self.children)
-
-
-def regions_of(summaries: tuple[AgencySummary, ...]) -> tuple[RegionGroup, ...]:
-    tree: dict[str, dict[str, dict[str, list[AgencySummary]]]] = {}
-    for summary in summaries:
-        tree.setdefault(summary.province, {}).setdefault(summary.city, {}).setdefault(summary.county, []).append(summary)
-    return tuple(
-        RegionGroup(
-            province,
-            tuple(
-                RegionGroup(
-                    city,
-                    tuple(
-                        RegionGroup(county, agencies=tuple(sorted(found, key=lambda a: (a.name, a.slug))))
-                        for county, found in sorted(counties.items())
-                    ),
-                )
-                for city, counties in sorted(cities.items())
-            ),
-        )
-        for province, cities in sorted(tree.items())
-    )
