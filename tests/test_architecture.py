@@ -20,7 +20,7 @@ LAYERS: dict[str, float] = {
     "importing": 1.7,
     "export": 1.7,
     "numbering": 1.7,
-    "audit": 2.5,
+    "audit": 1.9,
     "site": 2,
     "render": 3,
     "search": 3,

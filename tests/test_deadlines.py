@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from conftest import REPO
 
-from gkml_ssg.audit.coverage import audited
 from gkml_ssg.audit.deadlines import CALENDAR, WORKING, Period, deadline_uses, period
 from gkml_ssg.content.load import load_content
 from gkml_ssg.site.graph import assemble
@@ -38,7 +37,7 @@ def test_a_wording_names_one_period_or_none(wording, expected):
 
 
 def test_the_seeds_wordings_are_grouped_with_their_items():
-    uses = deadline_uses(audited(summary) for summary in assemble(load_content(REPO / "content")).summaries)
+    uses = deadline_uses(summary.audited for summary in assemble(load_content(REPO / "content")).summaries)
     wordings = [use.wording for use in uses]
     assert len(wordings) == len(set(wordings))
     first = uses[0]

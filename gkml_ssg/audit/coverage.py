@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from gkml_ssg.audit.lines import Audited, ItemLine
 from gkml_ssg.content.characters import JOINERS
 from gkml_ssg.content.errors import ContentError
 from gkml_ssg.content.model import Item
 from gkml_ssg.content.references import Reference, ReferenceItem
-from gkml_ssg.site.item_lines import ItemLine
-from gkml_ssg.site.kinds import PageKind
-from gkml_ssg.site.nodes import AgencyNode
-from gkml_ssg.site.summaries import AgencySummary
 
 RULE_NAMED = "对应标准事项"
 RULE_KEYWORD = "关键词"
@@ -33,23 +30,6 @@ class Evidence:
     rule: str
     keyword: str | None = None
     where: str | None = None
-
-
-@dataclass(frozen=True)
-class Audited:
-    """An agency as the auditors see it: its name, address and catalogue items, from its node (its
-    own page) or its summary (the pages that list every agency)."""
-
-    name: str
-    slug: str
-    path: str
-    lines: tuple[ItemLine, ...]
-
-
-def audited(agency: AgencyNode | AgencySummary) -> Audited:
-    if isinstance(agency, AgencyNode):
-        return Audited(agency.agency.name, agency.slug, agency.path, agency.item_lines())
-    return Audited(agency.name, agency.slug, agency.path, agency.item_lines)
 
 
 Matches = tuple[tuple[ItemLine, Evidence], ...]
@@ -136,18 +116,17 @@ def catalogue_coverage(reference: Reference, agencies: Iterable[Audited]) -> Cat
     return CatalogueCoverage(reference, items)
 
 
-def unknown_numbers(references: list[Reference], agencies: Iterable[AgencyNode]) -> list[ContentError]:
-    """An 对应标准事项 that names no item of any reference catalogue: a typing error to report."""
+def unknown_numbers(references: list[Reference], items: Iterable[tuple[str, Item]]) -> list[ContentError]:
+    """An 对应标准事项 that names no item of any reference catalogue: a typing error to report.
+    `items`: the catalogue items to check, each with its file's path."""
     known = {item.number for reference in references for item in reference.catalogue.items}
     errors = []
-    for agency in agencies:
-        for entry in agency.of_kind(PageKind.ITEM):
-            assert isinstance(entry.data, Item)
-            for number in entry.data.standard_items:
-                if number not in known:
-                    errors.append(ContentError(
-                        agency.source.path, f"对应标准事项“{number}”不是任何标准目录中的编号", entry.data.origin, RULE_NAMED,
-                        f"请写 references/ 中标准目录事项的编号，如“{min(known)}”" if known else "请先在 references/ 中放入标准目录",
-                        code="unknown-reference-number",
-                    ))
+    for path, item in items:
+        for number in item.standard_items:
+            if number not in known:
+                errors.append(ContentError(
+                    path, f"对应标准事项“{number}”不是任何标准目录中的编号", item.origin, RULE_NAMED,
+                    f"请写 references/ 中标准目录事项的编号，如“{min(known)}”" if known else "请先在 references/ 中放入标准目录",
+                    code="unknown-reference-number",
+                ))
     return errors

@@ -13,8 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gkml_ssg.audit.coverage import Audited
-from gkml_ssg.site.item_lines import ItemLine
+from gkml_ssg.audit.lines import Audited, ItemLine
 
 WORKING = "工作日"
 CALENDAR = "日"

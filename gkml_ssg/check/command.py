@@ -21,6 +21,7 @@ from gkml_ssg.content.origins import FileOrigins
 from gkml_ssg.content.references import site_references
 from gkml_ssg.render.parallel import default_workers
 from gkml_ssg.site.graph import assemble
+from gkml_ssg.site.nodes import catalogue_items
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def check_content(source: Path, workers: int | None = None) -> CheckReport:
         portal_assets(static_files(BuildOptions(source=source).static_folders), content.config)
         # the reference catalogues `gkml coverage` checks the items against, and the items' 对应标准事项
         references, reference_errors = site_references(source)
-        found += errors([*reference_errors, *unknown_numbers(references, site.loaded_agencies())])
+        found += errors([*reference_errors, *unknown_numbers(references, catalogue_items(site.loaded_agencies()))])
     except ContentInvalid as invalid:
         found += errors(invalid.errors)
     found += _warnings(source, content)

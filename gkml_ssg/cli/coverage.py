@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gkml_ssg.audit.coverage import audited, catalogue_coverage, unknown_numbers
+from gkml_ssg.audit.coverage import catalogue_coverage, unknown_numbers
 from gkml_ssg.audit.report import CSV_HEADER, coverage_json, coverage_rows, coverage_text
 from gkml_ssg.cli.failures import reported
 from gkml_ssg.content.errors import ContentError, ContentInvalid
@@ -15,6 +15,7 @@ from gkml_ssg.content.load import load_content
 from gkml_ssg.content.references import Reference, load_references, site_references
 from gkml_ssg.render.formats import csv_cell
 from gkml_ssg.site.graph import assemble
+from gkml_ssg.site.nodes import catalogue_items
 
 
 @click.command("coverage")
@@ -34,10 +35,10 @@ def coverage_command(source: Path, references: tuple[Path, ...], output_format: 
         agencies = site.loaded_agencies()
         # an item may name an item of the site's other catalogues, not only of those given
         known = loaded + site_references(source)[0] if references else loaded
-        errors += unknown_numbers(known, agencies)
+        errors += unknown_numbers(known, catalogue_items(agencies))
         if errors:
             raise ContentInvalid(errors)
-    coverages = [catalogue_coverage(reference, [audited(summary) for summary in site.summaries]) for reference in loaded]
+    coverages = [catalogue_coverage(reference, [summary.audited for summary in site.summaries]) for reference in loaded]
     if output_format == "json":
         click.echo(json.dumps(coverage_json(coverages), ensure_ascii=False, indent=1))
     elif output_format == "csv":

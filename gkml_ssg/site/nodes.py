@@ -7,14 +7,15 @@ Made from one agency's content alone, so an agency's pages can be built without 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from gkml_ssg.audit.lines import Audited, ItemLine
 from gkml_ssg.content.errors import ContentError
 from gkml_ssg.content.fields import SLUG_PATTERN, cited_texts, searchable_texts
 from gkml_ssg.content.history import NO_HISTORY, Commit, SourceHistory
 from gkml_ssg.content.load import AgencySource, Content
 from gkml_ssg.content.model import Agency, Category, Item, NegativeEntry, OnRequestEntry
-from gkml_ssg.site.item_lines import ItemLine
 from gkml_ssg.site.kinds import ENTRY_KIND_OF, ENTRY_KINDS, PageKind
 from gkml_ssg.site.summaries import (
     AgencySummary,
@@ -97,6 +98,10 @@ class AgencyNode:
             lines.append(ItemLine(entry.path, entry.title, item.title, entry.category, item.standard_items, deadline or None))
         return tuple(lines)
 
+    @property
+    def audited(self) -> Audited:
+        return Audited(self.agency.name, self.slug, self.path, self.item_lines())
+
     def stage_groups(self) -> list[tuple[str | None, list[tuple[int, Category, list[EntryNode]]]]]:
         """The catalogue as consecutive runs of categories that share a stage (过程)."""
         items = self.of_kind(PageKind.ITEM)
@@ -116,6 +121,14 @@ def agency_nodes(content: Content, history: SourceHistory = NO_HISTORY) -> tuple
     # The same few laws are cited throughout a province's catalogues: each wording is parsed once.
     cited: dict[str, CitedBasis] = {}
     return tuple(_agency_node(source, errors, cited, history.of(source.path)) for source in content.agencies), errors
+
+
+def catalogue_items(agencies: Iterable[AgencyNode]) -> Iterator[tuple[str, Item]]:
+    """Every catalogue item of these agencies, with its file's path (for checks that name it)."""
+    for agency in agencies:
+        for entry in agency.of_kind(PageKind.ITEM):
+            assert isinstance(entry.data, Item)
+            yield agency.source.path, entry.data
 
 
 def agency_path(slug: str) -> str:

@@ -15,8 +15,8 @@ import pickle
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from gkml_ssg.audit.lines import Audited, ItemLine
 from gkml_ssg.content.legal import citation_key, cited_titles
-from gkml_ssg.site.item_lines import ItemLine
 from gkml_ssg.site.kinds import ENTRY_KINDS, PageKind
 
 _ENTRY_POSITION = {entry_kind.kind: position for position, entry_kind in enumerate(ENTRY_KINDS)}
@@ -122,6 +122,10 @@ class AgencySummary:
     def item_lines(self) -> tuple[ItemLine, ...]:
         """Its catalogue items as the auditors' pages see them, in page-graph order."""
         return tuple(map(ItemLine._make, pickle.loads(self.packed_items)))
+
+    @property
+    def audited(self) -> Audited:
+        return Audited(self.name, self.slug, self.path, self.item_lines)
 
     @functools.cached_property
     def head(self) -> SummaryHead:
