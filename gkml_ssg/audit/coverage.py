@@ -124,9 +124,16 @@ def unknown_numbers(references: list[Reference], items: Iterable[tuple[str, Item
     for path, item in items:
         for number in item.standard_items:
             if number not in known:
-                errors.append(ContentError(
-                    path, f"对应标准事项“{number}”不是任何标准目录中的编号", item.origin, RULE_NAMED,
-                    f"请写 references/ 中标准目录事项的编号，如“{min(known)}”" if known else "请先在 references/ 中放入标准目录",
-                    code="unknown-reference-number",
-                ))
+                errors.append(
+                    ContentError(
+                        path,
+                        f"对应标准事项“{number}”不是任何标准目录中的编号",
+                        item.origin,
+                        RULE_NAMED,
+                        f"请写 references/ 中标准目录事项的编号，如“{min(known)}”"
+                        if known
+                        else "请先在 references/ 中放入标准目录",
+                        code="unknown-reference-number",
+                    )
+                )
     return errors

@@ -62,7 +62,18 @@ def coverage_rows(coverages: list[CatalogueCoverage]) -> list[tuple[str, ...]]:
         for item in coverage.items:
             for covering in item.covered:
                 evidence = "；".join(dict.fromkeys(_evidence_text(e) for _, e in covering.entries))
-                rows.append((name, item.item.number, item.item.name, covering.agency, covering.slug, "是", " ".join(covering.pages), evidence))
+                rows.append(
+                    (
+                        name,
+                        item.item.number,
+                        item.item.name,
+                        covering.agency,
+                        covering.slug,
+                        "是",
+                        " ".join(covering.pages),
+                        evidence,
+                    )
+                )
             for agency in item.missing:
                 rows.append((name, item.item.number, item.item.name, agency.name, agency.slug, "否", "", ""))
     return rows

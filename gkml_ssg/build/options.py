@@ -66,15 +66,17 @@ def static_files(folders: tuple[Path, ...]) -> dict[str, bytes]:
     return dict(sorted(files.items()))
 
 
-def settings_key(options: BuildOptions, assets: dict[str, bytes], site_config_digest: str) -> str:
+def settings_key(options: BuildOptions, assets: dict[str, bytes], site_config_digest: str, references: str) -> str:
     """What every page is made from besides its own content: gkml's code, templates, static files,
-    the site configuration and the base URL. A change here re-renders everything."""
+    the site configuration, the reference catalogues (`references`: their digest) and the base URL.
+    A change here re-renders everything."""
     return combined_key(
         code_version(),
         *(folder_key(folder) for folder in options.template_folders),
         f"embed={options.embed}",
         *(f"{name}={digest(data)}" for name, data in assets.items()),
         site_config_digest,
+        references,
         options.base_url or "",
     )
 

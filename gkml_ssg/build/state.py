@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from gkml_ssg.audit.coverage import unknown_numbers
 from gkml_ssg.build.index_units import IndexPlan, edits_apply, plan_index
 from gkml_ssg.build.manifest import BuildRecord, Manifest
 from gkml_ssg.build.options import BuildOptions, portal_assets, settings_key, static_files
@@ -22,6 +24,7 @@ from gkml_ssg.content.cache import ContentCache
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import NO_HISTORY, SourceHistory, git_head, read_history
 from gkml_ssg.content.load import SITE_CONFIG_NAME, Content, SourceFile, load_content, scan_sources
+from gkml_ssg.content.references import Reference, load_references, references_digest, site_reference_files
 from gkml_ssg.keys import (
     CATALOGUE_UNIT,
     EDITS_UNIT,
@@ -34,7 +37,7 @@ from gkml_ssg.keys import (
 )
 from gkml_ssg.site.graph import SiteGraph, agency_graph, is_gathered, with_lists
 from gkml_ssg.site.list_inputs import listing_inputs
-from gkml_ssg.site.nodes import AgencyNode, agency_nodes, summarise
+from gkml_ssg.site.nodes import AgencyNode, agency_nodes, catalogue_items, summarise
 from gkml_ssg.site.slugs import agency_slug_conflicts
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
 
@@ -66,7 +69,9 @@ class BuildState:
     settings: str  # see `settings_key`
     checked_out: str  # the git commit whose history the pages show ("" outside git)
     cache: ContentCache | None
+    reference_files: list[tuple[str, Path]]  # the reference catalogues' files (see `content.references`)
     # Made by `load`:
+    references: tuple[Reference, ...] = ()
     history: SourceHistory = NO_HISTORY
     site: SiteGraph | None = None
     nodes: dict[str, AgencyNode] = field(default_factory=dict)  # every agency loaded, by slug
@@ -87,10 +92,11 @@ class BuildState:
         assets = static_files(options.static_folders)
         scanned = scan_sources(options.source, previous.sources)
         digests = {path: source.digest for path, source in (scanned or {}).items()}
-        settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""))
+        references = site_reference_files(options.source)
+        settings = settings_key(options, assets, digests.get(SITE_CONFIG_NAME, ""), references_digest(references))
         cache = ContentCache(options.cache) if options.cache else None
         # The pages show the git history of their files: a new commit is a change even when no file is.
-        return cls(options, previous, assets, scanned, settings, git_head(options.source), cache)
+        return cls(options, previous, assets, scanned, settings, git_head(options.source), cache, references)
 
     @property
     def digests(self) -> dict[str, str]:
@@ -115,12 +121,18 @@ class BuildState:
         edited agency changed what they show. Raises ContentInvalid with every error found."""
         previous = self.previous
         self.history = read_history(self.options.source, self.checked_out)
+        references, errors = load_references(self.reference_files)
+        if errors:
+            raise ContentInvalid(errors)
+        self.references = tuple(references)
         heads = previous.summary_heads() if self.scanned is not None and self.settings == previous.settings else {}
         self.kept = self._unchanged_agencies(heads)
         content = self._load(set(self.scanned or ()) - set(self.kept) - {SITE_CONFIG_NAME} if self.kept else None)
         if content.sources[SITE_CONFIG_NAME] != self.digests.get(SITE_CONFIG_NAME):
             # the scan failed, or site.yml changed since: every page depends on it
-            self.settings = settings_key(self.options, self.assets, content.sources[SITE_CONFIG_NAME])
+            self.settings = settings_key(
+                self.options, self.assets, content.sources[SITE_CONFIG_NAME], references_digest(self.reference_files)
+            )
             if self.kept:
                 self.kept, content = {}, self._load(None)
         self.assets = portal_assets(self.assets, content.config)
@@ -231,9 +243,10 @@ class BuildState:
         kept_heads = (head for head in self.kept.values() if head.source_path not in loaded)
         self.heads = tuple(sorted((*(s.head for s in self.fresh), *kept_heads), key=lambda head: head.source_path))
         errors += agency_slug_conflicts(nodes, self.heads)
+        errors += unknown_numbers(list(self.references), catalogue_items(nodes))
         if errors:
             raise ContentInvalid(errors)
-        return agency_graph(content.config, self.options.base_url, nodes, self.history)
+        return agency_graph(content.config, self.options.base_url, nodes, self.history, self.references)
 
     def _unchanged_agencies(self, heads: dict[str, SummaryHead]) -> dict[str, SummaryHead]:
         """The agencies whose file and pages are as the previous build left them, by source path;

@@ -10,6 +10,7 @@ same name replaces the shipped one, as a site's template replaces the theme's.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,8 +109,26 @@ def load_references(files: list[tuple[str, Path]]) -> tuple[list[Reference], lis
     return references, errors
 
 
+def site_reference_files(source: Path) -> list[tuple[str, Path]]:
+    """The reference files of the site whose content folder is `source`: gkml's shipped ones and
+    the site's `references/` folder beside `source` (its files replace shipped ones of the same
+    name)."""
+    return reference_files([theme_folder(REFERENCES_FOLDER), source.resolve().parent / REFERENCES_FOLDER])
+
+
+def references_digest(files: list[tuple[str, Path]]) -> str:
+    """A hash of these files' names and bytes (an unreadable file counts as changed)."""
+    digest = hashlib.sha256()
+    for relative, path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0unreadable"
+        digest.update(f"{relative}\0{len(data)}\0".encode() + data)
+    return digest.hexdigest()
+
+
 def site_references(source: Path) -> tuple[list[Reference], list[ContentError]]:
-    """The reference catalogues of the site whose content folder is `source`: gkml's shipped ones
-    and the site's `references/` folder beside `source` (its files replace shipped ones of the
-    same name)."""
-    return load_references(reference_files([theme_folder(REFERENCES_FOLDER), source.resolve().parent / REFERENCES_FOLDER]))
+    """The reference catalogues of the site whose content folder is `source` (see
+    `site_reference_files`)."""
+    return load_references(site_reference_files(source))

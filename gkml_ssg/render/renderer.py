@@ -9,12 +9,15 @@ from typing import Any
 
 import jinja2
 
+from gkml_ssg.audit.deadlines import period
 from gkml_ssg.content.dump import model_tree
 from gkml_ssg.content.errors import ContentError, ContentInvalid, Origin
 from gkml_ssg.content.model import Channel
 from gkml_ssg.keys import gkml_version
+from gkml_ssg.render.comparison import agency_comparison, comparison_agencies
 from gkml_ssg.render.formats import FORMATS, OutputFormat
 from gkml_ssg.render.markup import MarkdownRenderer
+from gkml_ssg.site.audit_view import deadline_path, reference_path
 from gkml_ssg.site.graph import Page, SiteGraph
 from gkml_ssg.site.kinds import COLUMN_NAMES, KIND_LABELS, PageKind
 
@@ -67,6 +70,11 @@ class Renderer:
         environment.globals["has_asset"] = self._asset_versions.__contains__
         environment.globals["model_tree"] = model_tree  # a model value as its YAML keys and values (JSON outputs)
         environment.globals["channel_list"] = channel_list
+        environment.globals["agency_comparison"] = agency_comparison
+        environment.globals["comparison_agencies"] = comparison_agencies
+        environment.globals["period_of"] = period
+        environment.globals["reference_path"] = reference_path
+        environment.globals["deadline_path"] = deadline_path
         return environment
 
     def render(self, site: SiteGraph, page: Page, made: Mapping[str, bytes] | None = None) -> dict[str, bytes]:

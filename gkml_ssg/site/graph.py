@@ -14,6 +14,7 @@ URL scheme (relative to the site's base path):
     search/                              the search page (?q=…)
     downloads/                           the site's downloads: every agency's lists in one CSV
                                          each and one workbook; datapackage.json describes them
+    references/, deadlines/, compare/    the auditors' pages (see `audit_view`)
     404.html, sitemap.xml, robots.txt
     feed.xml                             Atom feed of recent changes (in a git checkout)
 
@@ -29,11 +30,23 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from gkml_ssg.content.addresses import check_site_address
+from gkml_ssg.audit.coverage import Matcher, Matches
+from gkml_ssg.audit.deadlines import DeadlineUse
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import NO_HISTORY, Commit, SourceHistory
-from gkml_ssg.content.load import SITE_CONFIG_NAME, Content
+from gkml_ssg.content.load import Content
 from gkml_ssg.content.model import SiteConfig
+from gkml_ssg.content.references import Reference
+from gkml_ssg.site.address import site_address
+from gkml_ssg.site.audit_view import (
+    AUDIT_FOLDER,
+    COMPARE_FOLDER,
+    DEADLINES_FOLDER,
+    AuditView,
+    deadline_path,
+    province_path,
+    reference_path,
+)
 from gkml_ssg.site.kinds import DOWNLOADS_FOLDER, KINDS, PageKind
 from gkml_ssg.site.nodes import AgencyNode, EntryNode, agency_nodes, summarise
 from gkml_ssg.site.regions import RegionGroup, regions_of
@@ -57,7 +70,9 @@ class Page:
     next: EntryNode | None = None
     part: int | None = None  # the number of a sitemap part
     law: LawNode | None = None
-    province: str | None = None  # the province of a law's province page
+    province: str | None = None  # the province of a page split by province
+    reference: Reference | None = None  # the reference catalogue of a matrix page
+    deadline: DeadlineUse | None = None  # the wording of a deadline page
 
     @property
     def outputs(self) -> tuple[tuple[str, str, str], ...]:
@@ -76,6 +91,7 @@ class SiteLists:
 
     summaries: tuple[AgencySummary, ...]  # in page-graph order (by source path)
     laws: tuple[LawNode, ...]
+    audit: AuditView
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,7 @@ class SiteGraph:
     pages: tuple[Page, ...]  # the loaded agencies' pages and, with the lists, every page that lists other pages
     history: SourceHistory = NO_HISTORY
     lists: SiteLists | None = None  # None: this graph has no page that lists others
+    references: tuple[Reference, ...] = ()  # the reference catalogues (标准目录) agencies are checked against
 
     def url(self, path: str) -> str:
         return self.base_path + path
@@ -132,6 +149,21 @@ class SiteGraph:
     @property
     def laws(self) -> tuple[LawNode, ...]:
         return self._lists().laws
+
+    @property
+    def audit(self) -> AuditView:
+        """What the auditors' pages show of every agency."""
+        return self._lists().audit
+
+    @functools.cached_property
+    def _matchers(self) -> tuple[Matcher, ...]:
+        return tuple(Matcher(reference) for reference in self.references)
+
+    def agency_coverage(self, agency: AgencyNode) -> list[tuple[Reference, str, dict[str, Matches]]]:
+        """One agency's coverage of each reference catalogue (for its own page): the catalogue, its
+        matrix page and, per reference item's number, the agency's items that cover it."""
+        audited = agency.audited
+        return [(matcher.reference, reference_path(matcher.reference), matcher.agency(audited)) for matcher in self._matchers]
 
     @functools.cached_property
     def feed(self) -> tuple[FeedEntry, ...]:
@@ -172,36 +204,21 @@ def in_sitemap(page: Page) -> bool:
     return spec.in_sitemap and spec.outputs[0].format == "html"
 
 
-def normalise_base_path(value: str) -> str:
-    path = urlsplit(value).path if "://" in value else value
-    path = "/" + path.strip("/") + "/"
-    return "/" if path == "//" else path
-
-
-def site_address(config: SiteConfig, base_url: str | None) -> tuple[str, str]:
-    """The site's origin and base path: the configured 网址, or `base_url` (a path or a full URL).
-    Raises ContentInvalid, in Chinese, when either is not an address a browser reads as written
-    (a backslash, user information, an encoded separator, …: see `content.addresses`)."""
-    check_site_address(config.base_url, base_url, SITE_CONFIG_NAME)
-    configured = urlsplit(config.base_url)
-    origin = f"{configured.scheme}://{configured.netloc}"
-    if base_url and "://" in base_url:
-        override = urlsplit(base_url)
-        origin = f"{override.scheme}://{override.netloc}"
-    return origin, normalise_base_path(base_url or configured.path or "/")
-
-
-def assemble(content: Content, base_url: str | None = None, history: SourceHistory = NO_HISTORY) -> SiteGraph:
+def assemble(
+    content: Content, base_url: str | None = None, history: SourceHistory = NO_HISTORY, references: tuple[Reference, ...] = ()
+) -> SiteGraph:
     """The whole page graph of `content`. Raises ContentInvalid when two pages would share a URL."""
     nodes, errors = agency_nodes(content, history)
     summaries = tuple(summarise(node) for node in nodes)
     errors += agency_slug_conflicts(nodes, tuple(summary.head for summary in summaries))
     if errors:
         raise ContentInvalid(errors)
-    return with_lists(agency_graph(content.config, base_url, nodes, history), summaries)
+    return with_lists(agency_graph(content.config, base_url, nodes, history, references), summaries)
 
 
-def agency_graph(config: SiteConfig, base_url: str | None, nodes: tuple[AgencyNode, ...], history: SourceHistory) -> SiteGraph:
+def agency_graph(
+    config: SiteConfig, base_url: str | None, nodes: tuple[AgencyNode, ...], history: SourceHistory, references: tuple[Reference, ...] = ()
+) -> SiteGraph:
     """The graph of these agencies' pages and the downloads page, without the pages that list
     other pages. The downloads page is made from every agency's downloads by the build
     (`build.gathering`), whichever agencies it loaded."""
@@ -216,7 +233,7 @@ def agency_graph(config: SiteConfig, base_url: str | None, nodes: tuple[AgencyNo
             following = chain[index + 1] if index + 1 < len(chain) else None
             pages.append(Page(entry.kind, entry.path, entry.title, agency, entry, previous, following))
     pages.append(Page(PageKind.DOWNLOADS, DOWNLOADS_FOLDER, "数据下载"))
-    return SiteGraph(config, origin, base_path, tuple(pages), history)
+    return SiteGraph(config, origin, base_path, tuple(pages), history, references=references)
 
 
 def is_gathered(page: Page) -> bool:
@@ -244,6 +261,8 @@ def with_lists(graph: SiteGraph, summaries: tuple[AgencySummary, ...]) -> SiteGr
                 Page(PageKind.LAW_PROVINCE, path, f"{law.key}（{province}）", law=law, province=province)
                 for province, path, _, _ in law.provinces()
             ]
+    audit = AuditView(graph.references, summaries)
+    lists += _audit_pages(audit)
     # counted, not listed: listing would unpack every agency's page addresses
     listed = 1 + sum(1 for page in (*graph.list_pages, *lists) if in_sitemap(page)) + sum(s.page_count for s in summaries)
     part_count = -(-listed // SITEMAP_LIMIT)
@@ -251,5 +270,30 @@ def with_lists(graph: SiteGraph, summaries: tuple[AgencySummary, ...]) -> SiteGr
         lists += [Page(PageKind.SITEMAP_PART, f"sitemaps/{n}.xml", f"站点地图 {n}", part=n) for n in range(1, part_count + 1)]
     home = Page(PageKind.HOME, "", graph.config.title)
     return dataclasses.replace(
-        graph, pages=(home, *graph.pages, *lists), lists=SiteLists(summaries, laws)
+        graph, pages=(home, *graph.pages, *lists), lists=SiteLists(summaries, laws, audit)
     )
+
+
+def _audit_pages(audit: AuditView) -> list[Page]:
+    """The auditors' pages: their index, each reference catalogue's matrix (by province when the
+    site is large), the deadlines and each wording's page (by province when used widely), and the
+    comparison page."""
+    pages = [Page(PageKind.AUDIT, AUDIT_FOLDER, "标准目录对照")]
+    for reference in audit.references:
+        name, path = reference.catalogue.name, reference_path(reference)
+        pages.append(Page(PageKind.REFERENCE, path, name, reference=reference))
+        if audit.split():
+            pages += [
+                Page(PageKind.REFERENCE_PROVINCE, province_path(path, p), f"{name}（{p}）", reference=reference, province=p)
+                for p in audit.provinces
+            ]
+    pages.append(Page(PageKind.DEADLINES, DEADLINES_FOLDER, "公开时限对照"))
+    for use in audit.deadlines:
+        pages.append(Page(PageKind.DEADLINE, deadline_path(use.wording), use.wording, deadline=use))
+        if audit.deadline_split(use):
+            pages += [
+                Page(PageKind.DEADLINE_PROVINCE, path, f"{use.wording}（{p}）", deadline=use, province=p)
+                for p, path, _, _ in audit.deadline_provinces(use)
+            ]
+    pages.append(Page(PageKind.COMPARE, COMPARE_FOLDER, "机构对比"))
+    return pages

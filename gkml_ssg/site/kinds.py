@@ -34,6 +34,13 @@ class PageKind(Enum):
     ROBOTS = "robots"
     FEED = "feed"
     DOWNLOADS = "downloads"
+    AUDIT = "audit"
+    REFERENCE = "reference"
+    REFERENCE_PROVINCE = "reference-province"
+    DEADLINES = "deadlines"
+    DEADLINE = "deadline"
+    DEADLINE_PROVINCE = "deadline-province"
+    COMPARE = "compare"
 
 
 @dataclass(frozen=True)
@@ -196,13 +203,18 @@ SITE_WORKBOOK = "catalogue.xlsx"  # the gathered lists, a sheet each, under DOWN
 DATA_PACKAGE = "datapackage.json"  # at the site's root, as the Frictionless standard places it
 
 _CATALOGUE_COLUMN = "政务公开目录"
+_AUDIT_COLUMN = "标准目录对照"
+# An agency's catalogue as the comparison page reads it (see `render.comparison`).
+AGENCY_COMPARISON = Output("json", "compare.json", "compare.json")
 _LEGAL_COLUMN = "公开依据索引"
 
 KINDS: dict[PageKind, KindSpec] = {
     spec.kind: spec
     for spec in (
         KindSpec(PageKind.HOME, html("home.html"), column="首页"),
-        KindSpec(PageKind.AGENCY, (*html("agency.html"), *AGENCY_DOWNLOADS), column=_CATALOGUE_COLUMN, searched=True, agency_page=True),
+        KindSpec(
+            PageKind.AGENCY, (*html("agency.html"), *AGENCY_DOWNLOADS, AGENCY_COMPARISON), column=_CATALOGUE_COLUMN, searched=True, agency_page=True
+        ),
         KindSpec(PageKind.HISTORY, html("history.html"), column=_CATALOGUE_COLUMN, agency_page=True),
         *(
             # each entry's page has a machine-readable twin, announced in its head
@@ -222,6 +234,14 @@ KINDS: dict[PageKind, KindSpec] = {
         KindSpec(PageKind.ROBOTS, (Output("text", "robots.txt", ""),), in_sitemap=False),
         KindSpec(PageKind.FEED, (Output("xml", "feed.xml", ""),), in_sitemap=False),
         KindSpec(PageKind.DOWNLOADS, html("downloads.html"), column="数据下载", gathered=True),
+        KindSpec(PageKind.AUDIT, html("audit.html"), column=_AUDIT_COLUMN),
+        KindSpec(PageKind.REFERENCE, html("reference.html"), column=_AUDIT_COLUMN),
+        KindSpec(PageKind.REFERENCE_PROVINCE, html("reference.html"), column=_AUDIT_COLUMN),
+        KindSpec(PageKind.DEADLINES, html("deadlines.html"), column=_AUDIT_COLUMN),
+        KindSpec(PageKind.DEADLINE, html("deadline.html"), column=_AUDIT_COLUMN),
+        KindSpec(PageKind.DEADLINE_PROVINCE, html("deadline.html"), column=_AUDIT_COLUMN),
+        # the page and the agencies a reader picks from; each agency's catalogue is its AGENCY_COMPARISON
+        KindSpec(PageKind.COMPARE, (*html("compare.html"), Output("json", "compare_agencies.json", "agencies.json")), column="机构对比"),
     )
 }
 
