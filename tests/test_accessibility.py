@@ -23,6 +23,8 @@ from conftest import REPO, missing
 from nginx_site import NginxSite
 
 from gkml_ssg.build.orchestrator import BuildOptions, build
+from gkml_ssg.content.references import site_references
+from gkml_ssg.site.audit_view import reference_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.nginx]
 
@@ -41,9 +43,11 @@ AGENCY = "agencies/huinong-yibao/"
 ITEM = "agencies/huinong-yibao/items/1/"
 NEGATIVE = "agencies/huinong-yibao/negative/2/"
 SEARCH = "search/?q=医疗保障"
-MAIN_PAGES = [HOME, AGENCY, ITEM, NEGATIVE, SEARCH]
+MATRIX = reference_path(site_references(REPO / "content")[0][0])  # the shipped 第二十条's
+COMPARE = "compare/?a=huinong-yibao&a=guannan-yibao"
+MAIN_PAGES = [HOME, AGENCY, ITEM, NEGATIVE, SEARCH, MATRIX, COMPARE]
 OTHER_PAGES = ["agencies/huinong-yibao/on-request/1/", "agencies/huinong-yibao/history/", "legal-basis/", "downloads/",
-               "no-such-page/"]  # the last one: nginx answers with the site's 404 page
+               "references/", "deadlines/", "no-such-page/"]  # the last one: nginx answers with the site's 404 page
 
 TEXT_SIZE_KEY = "gkml-text-size"  # static/js/text-size.js
 LARGE_TEXT = f"localStorage.setItem('{TEXT_SIZE_KEY}', 'large')"
@@ -112,12 +116,14 @@ def visit(page, site, path: str, settle: bool = True):
     response = page.goto(site.base_url + path)
     if path.startswith("search/"):
         page.locator("[data-status]").filter(has_text="结果").wait_for()
+    if path.startswith("compare/?"):
+        page.locator("[data-status]").filter(has_text="正在对比").wait_for()
     if settle:
         page.wait_for_load_state("networkidle")
     return response
 
 
-@pytest.mark.parametrize("path", MAIN_PAGES, ids=["home", "agency", "item", "negative", "search"])
+@pytest.mark.parametrize("path", MAIN_PAGES, ids=["home", "agency", "item", "negative", "search", "matrix", "compare"])
 def test_no_csp_violation_no_console_error_and_search_works(site, open_context, path):
     page, problems = watched_page(open_context())
     response = visit(page, site, path)
@@ -174,8 +180,10 @@ def test_axe_finds_no_serious_or_critical_violation(site, open_context, axe_sour
 
 def reflow_pages(built: Path) -> list[str]:
     agencies = sorted(p.name for p in (built / "agencies").iterdir() if p.is_dir())
+    wordings = sorted(p.name for p in (built / "deadlines").iterdir() if p.is_dir())[:3]
     return [HOME, "legal-basis/", SEARCH, ITEM, NEGATIVE, "agencies/huinong-yibao/on-request/1/",
-            "agencies/huinong-yibao/history/", "downloads/"] + [f"agencies/{slug}/" for slug in agencies]
+            "agencies/huinong-yibao/history/", "downloads/", "references/", MATRIX, "deadlines/", COMPARE,
+            *(f"deadlines/{name}/" for name in wordings)] + [f"agencies/{slug}/" for slug in agencies]
 
 
 @pytest.mark.parametrize("large_text", [False, True], ids=["standard-text", "large-text"])
@@ -265,3 +273,34 @@ def test_printed_pages_drop_the_controls_and_tables_repeat_their_header(site, op
 
     visit(page, site, ITEM)
     assert display(page, ".prev-next") == "none"
+
+
+def test_a_reader_compares_agencies_chosen_by_name_and_the_address_keeps_them(site, open_context):
+    page, problems = watched_page(open_context(viewport=PHONE))
+    visit(page, site, "agencies/huinong-yibao/")
+    page.get_by_role("link", name="与其他机构对比").click()
+    page.locator("[data-status]").filter(has_text="请再选择至少一个机构").wait_for()
+    assert page.get_by_label("机构一").input_value() == "惠农区医疗保障局（宁夏回族自治区 石嘴山市 惠农区）"
+
+    page.get_by_label("机构二").fill("灌南县医疗保障局")  # a name only one agency has is enough
+    page.get_by_label("机构二").press("Enter")
+    page.locator("[data-status]").filter(has_text="正在对比 惠农区医疗保障局、灌南县医疗保障局").wait_for()
+    assert page.url.endswith(f"{SUB_PATH}compare/?a=huinong-yibao&a=guannan-yibao")
+    categories = page.locator(".compare-category")
+    assert categories.count() >= 5
+    first = categories.first
+    assert first.locator(".compare-column h3").all_inner_texts() == ["惠农区医疗保障局", "灌南县医疗保障局"]
+    item = first.locator(".compare-items a").first
+    href = item.get_attribute("href")
+    assert href.startswith(f"{SUB_PATH}agencies/huinong-yibao/items/")
+    assert first.locator(".compare-fields dt").first.inner_text() == "公开时限"
+    assert not scrolls_sideways(page)
+
+    page.get_by_label("机构三").fill("没有这个机构")
+    page.get_by_role("button", name="对比").click()
+    page.locator("[data-status]").filter(has_text="找不到机构：没有这个机构").wait_for()
+    page.go_back()  # the address held the comparison before the last one: it comes back
+    page.locator("[data-status]").filter(has_text="请再选择至少一个机构").wait_for()
+    item_page = site.base_url + href.removeprefix(SUB_PATH)
+    assert page.request.get(item_page).status == 200
+    assert problems == []
