@@ -28,6 +28,7 @@ from typing import TextIO
 from gkml_ssg.build.orchestrator import BuildOptions, BuildReport, build
 from gkml_ssg.build.write import OutputRefused
 from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.content.references import site_reference_files
 from gkml_ssg.serve.app import Failure, SiteApp
 from gkml_ssg.serve.guard import is_loopback
 from gkml_ssg.serve.reload import SourceWatcher, livereload_reloader, serve
@@ -102,10 +103,12 @@ class Preview:
         return SiteApp(self.options.out, lambda: self.failure)
 
     def watched(self) -> list[Path]:
-        """The folders whose files the site is made from: content (site.yml is in it), and the
-        templates and static files of the site and of the default theme. A site's own templates/
-        or static/ made while the preview runs is watched from the next start."""
-        folders = [self.options.source, *self.options.template_folders, *self.options.static_folders]
+        """The folders whose files the site is made from: content (site.yml is in it), the
+        templates and static files of the site and of the default theme, and the reference
+        catalogues (the site's references/ and the shipped ones). A site's own templates/, static/
+        or references/ made while the preview runs is watched from the next start."""
+        references = [path.parent for _, path in site_reference_files(self.options.source)]
+        folders = [self.options.source, *self.options.template_folders, *self.options.static_folders, *references]
         return [folder for i, folder in enumerate(folders) if folder.is_dir() and folder not in folders[:i]]
 
     def run(self, host: str, port: int) -> int:
