@@ -19,8 +19,8 @@ from gkml_ssg.cli.main import main
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.site import audit_view
 
-ROW = re.compile(r'<tr>\s*<th scope="row"><a href="/agencies/([^/]+)/#coverage-1">.*?</tr>', re.S)
-CELL = re.compile(r'<td class="(yes|no)">')
+ROW = re.compile(r'<tr><th scope="row"><a href="/agencies/([^/]+)/#coverage-1">.*?</tr>', re.S)
+CELL = re.compile(r"<td(?: class=\"no\")?>(有|缺)</td>")
 
 
 def coverage_json(source) -> list[dict]:
@@ -41,7 +41,7 @@ def covered_by_agency(catalogue: dict) -> dict[str, dict[str, list[str]]]:
 
 
 def matrix_rows(page: str) -> dict[str, list[bool]]:
-    return {match.group(1): [cell == "yes" for cell in CELL.findall(match.group(0))] for match in ROW.finditer(page)}
+    return {match.group(1): [cell == "有" for cell in CELL.findall(match.group(0))] for match in ROW.finditer(page)}
 
 
 def read(site, path: str) -> str:

@@ -31,8 +31,8 @@ COMPARE_AGENCIES = "agencies.json"  # the agencies a reader picks from, below CO
 # A matrix lists at most this many agencies on one page; above it, one page per province
 # (a row is an agency and a cell per reference item: 300 rows of 15 cells are about 150 kB).
 MATRIX_PAGE_LIMIT = 300
-# A deadline wording's page lists at most this many items; above it, one page per province.
-DEADLINE_PAGE_LIMIT = 2_000
+# A deadline wording's page lists at most this many items (about 190 kB); above it, one page per province.
+DEADLINE_PAGE_LIMIT = 1_000
 
 
 def _hashed(text: str, length: int) -> str:
