@@ -22,6 +22,7 @@ from gkml_ssg.serve import preview as preview_module
 from gkml_ssg.serve.app import Failure, SiteApp, error_page
 from gkml_ssg.serve.preview import Preview, is_loopback, preview_options, site_url
 from gkml_ssg.serve.reload import SourceWatcher
+from gkml_ssg.theme import folder as theme_folder
 
 PAGE = b'<!DOCTYPE html>\n<html lang="zh-CN">\n<head><title>t</title></head>\n<body>%s</body>\n</html>\n'
 
@@ -337,10 +338,13 @@ def test_the_application_follows_the_last_build(project):
     assert status == "200 OK" and "机构职能" in body.decode()
 
 
-def test_watched_folders_are_content_templates_and_static(tmp_path):
+def test_watched_folders_are_content_templates_static_and_references(tmp_path):
     (tmp_path / "content").mkdir()
     preview, _, _ = quiet_preview(FakeBuild(), tmp_path)
-    assert preview.watched() == [tmp_path / "content", preview.options.templates, preview.options.static]
+    shipped = theme_folder("references")
+    assert preview.watched() == [tmp_path / "content", preview.options.templates, preview.options.static, shipped]
+    (tmp_path / "references").mkdir()
+    assert preview.watched()[-2:] == [shipped, tmp_path / "references"]  # the site's own, after the shipped
 
 
 # The watcher, polled by hand.
@@ -425,4 +429,6 @@ def test_a_sites_own_templates_and_static_are_watched_before_the_themes(tmp_path
     (tmp_path / "static").mkdir()
     preview, _, _ = quiet_preview(FakeBuild(), tmp_path)
     theme = [preview.options.templates, preview.options.static]
-    assert preview.watched() == [tmp_path / "content", tmp_path / "templates", theme[0], theme[1], tmp_path / "static"]
+    assert preview.watched() == [
+        tmp_path / "content", tmp_path / "templates", theme[0], theme[1], tmp_path / "static", theme_folder("references")
+    ]

@@ -109,11 +109,16 @@ def load_references(files: list[tuple[str, Path]]) -> tuple[list[Reference], lis
     return references, errors
 
 
+def reference_folders(source: Path) -> list[Path]:
+    """Where the reference catalogues of the site whose content folder is `source` are: gkml's
+    shipped folder, then the site's `references/` beside `source` (whose files replace shipped
+    ones of the same name)."""
+    return [theme_folder(REFERENCES_FOLDER), source.resolve().parent / REFERENCES_FOLDER]
+
+
 def site_reference_files(source: Path) -> list[tuple[str, Path]]:
-    """The reference files of the site whose content folder is `source`: gkml's shipped ones and
-    the site's `references/` folder beside `source` (its files replace shipped ones of the same
-    name)."""
-    return reference_files([theme_folder(REFERENCES_FOLDER), source.resolve().parent / REFERENCES_FOLDER])
+    """The reference files of the site whose content folder is `source` (see `reference_folders`)."""
+    return reference_files(reference_folders(source))
 
 
 def references_digest(files: list[tuple[str, Path]]) -> str:

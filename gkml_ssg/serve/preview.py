@@ -28,7 +28,7 @@ from typing import TextIO
 from gkml_ssg.build.orchestrator import BuildOptions, BuildReport, build
 from gkml_ssg.build.write import OutputRefused
 from gkml_ssg.content.errors import ContentInvalid
-from gkml_ssg.content.references import site_reference_files
+from gkml_ssg.content.references import reference_folders
 from gkml_ssg.serve.app import Failure, SiteApp
 from gkml_ssg.serve.guard import is_loopback
 from gkml_ssg.serve.reload import SourceWatcher, livereload_reloader, serve
@@ -107,7 +107,7 @@ class Preview:
         templates and static files of the site and of the default theme, and the reference
         catalogues (the site's references/ and the shipped ones). A site's own templates/, static/
         or references/ made while the preview runs is watched from the next start."""
-        references = [path.parent for _, path in site_reference_files(self.options.source)]
+        references = reference_folders(self.options.source)
         folders = [self.options.source, *self.options.template_folders, *self.options.static_folders, *references]
         return [folder for i, folder in enumerate(folders) if folder.is_dir() and folder not in folders[:i]]
 
