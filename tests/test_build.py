@@ -13,6 +13,7 @@ import pytest
 from conftest import AGENCY_YML, REPO
 from helpers import tree_bytes
 
+from gkml_ssg.audit.deadlines import deadline_uses
 from gkml_ssg.build import write as write_module
 from gkml_ssg.build.lock import LOCK_NAME
 from gkml_ssg.build.manifest import MANIFEST_NAME, BuildRecord, Manifest
@@ -20,9 +21,16 @@ from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.build.write import OutputRefused, Unit, output_path, write_site
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import read_history
+from gkml_ssg.content.load import load_content
+from gkml_ssg.site.graph import assemble
+from gkml_ssg.site.nodes import summarise
 
 # The seed site's pages: 194, 5 change histories, and the Atom feed when content/ is in a git checkout.
-SEED_PAGES = 200 + bool(read_history(REPO / "content").commits)
+# the agencies' pages and the lists, the feed in a git checkout, and the auditors' pages (their
+# index, the 第二十条 matrix, the deadlines and a page per wording, the comparison)
+SEED_PAGES = 200 + bool(read_history(REPO / "content").commits) + 4 + len(
+    deadline_uses(summarise(node).audited for node in assemble(load_content(REPO / "content")).loaded_agencies())
+)
 
 
 def options(project, **overrides) -> BuildOptions:
@@ -79,8 +87,9 @@ def test_outputs_whose_source_is_gone_are_deleted_and_foreign_files_kept(project
     assert (project.out / "agencies/y/items/2/index.html").is_file()
     (project.content / "b/y.yml").unlink()
     report = build(options(project, search_index=False))
-    # its page and its five downloads, its change history, its two items' pages and their JSON twins
-    assert report.write.deleted == 11
+    # its page, its five downloads and its comparison file, its change history, its two items'
+    # pages and their JSON twins
+    assert report.write.deleted == 12
     assert not (project.out / "agencies/y").exists()
     assert (project.out / "operator-note.txt").read_text(encoding="utf-8") == "kept"
 

@@ -20,21 +20,25 @@ from recording import Recorder, unwrapping
 from gkml_ssg.build.options import static_files
 from gkml_ssg.content.history import git_head, read_history
 from gkml_ssg.content.load import load_content
+from gkml_ssg.content.references import site_references
 from gkml_ssg.keys import digest
 from gkml_ssg.render import formats as formats_module
 from gkml_ssg.render.formats import FORMATS
 from gkml_ssg.render.renderer import Renderer
+from gkml_ssg.site import audit_view
 from gkml_ssg.site import graph as graph_module
 from gkml_ssg.site import summaries as summaries_module
 from gkml_ssg.site.graph import SiteGraph, assemble, is_gathered
 from gkml_ssg.site.kinds import KINDS, PageKind
 from gkml_ssg.site.list_inputs import listing_inputs
 
-# What every page's key includes through the settings (site.yml, the base URL, the code, templates
-# and static files): reading these needs no key of its own.
-SETTINGS = ("site.config", "site.origin", "site.base_path")
+# What every page's key includes through the settings (site.yml, the base URL, the code, templates,
+# static files and the reference catalogues): reading these needs no key of its own.
+SETTINGS = ("site.config", "site.origin", "site.base_path", "site.references", "site.lists.audit.references", "page.reference")
 # A digest in a summary stands for the values it was computed from.
-DIGEST_OF = {"packed_lines": "digest", "wordings": "digest", "total": "digest", "packed_paths": "paths_digest"}
+DIGEST_OF = {
+    "packed_lines": "digest", "wordings": "digest", "total": "digest", "packed_paths": "paths_digest", "packed_items": "items_digest",
+}  # fmt: skip
 
 
 def covered(read: str, key_reads: set[str]) -> bool:
@@ -67,7 +71,10 @@ def seed_graph(tmp_path_factory) -> Iterator[SiteGraph]:
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(summaries_module, "LAW_PAGE_LIMIT", 40)
         monkeypatch.setattr(graph_module, "SITEMAP_LIMIT", 100)
-        graph = assemble(load_content(source), "/gkml/", read_history(source, git_head(source)))
+        monkeypatch.setattr(audit_view, "MATRIX_PAGE_LIMIT", 2)  # the matrix and a wording by province
+        monkeypatch.setattr(audit_view, "DEADLINE_PAGE_LIMIT", 10)
+        references = tuple(site_references(REPO / "content")[0])
+        graph = assemble(load_content(source), "/gkml/", read_history(source, git_head(source)), references)
         kinds = {page.kind for page in graph.pages}
         assert kinds == set(KINDS), set(KINDS) - kinds
         yield graph

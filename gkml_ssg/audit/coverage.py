@@ -86,7 +86,7 @@ class Matcher:
         return found
 
     def _evidence(self, texts: tuple[tuple[str, str], ...], named: frozenset[str], item: ReferenceItem) -> Evidence | None:
-        if named & self._numbers:
+        if not named.isdisjoint(self._numbers):
             return Evidence(RULE_NAMED) if item.number in named else None
         for where, text in texts:
             for keyword, key in self._keywords[item.number]:

@@ -121,7 +121,7 @@ class BuildState:
         edited agency changed what they show. Raises ContentInvalid with every error found."""
         previous = self.previous
         self.history = read_history(self.options.source, self.checked_out)
-        references, errors = load_references(self.reference_files)
+        references, errors = load_references(self.reference_files, self.cache)
         if errors:
             raise ContentInvalid(errors)
         self.references = tuple(references)

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gkml_ssg.content.cache import ContentCache
 from gkml_ssg.content.errors import ContentError, Origin
 from gkml_ssg.content.fields import yaml_field
 from gkml_ssg.content.load import decode_file
@@ -88,15 +89,23 @@ def check_reference(reference: Reference) -> list[ContentError]:
     return errors
 
 
-def load_references(files: list[tuple[str, Path]]) -> tuple[list[Reference], list[ContentError]]:
+def load_references(
+    files: list[tuple[str, Path]], cache: ContentCache | None = None
+) -> tuple[list[Reference], list[ContentError]]:
     """The reference catalogues of these files (each with the name messages give it), each
-    checked; a file with errors is left out and its errors returned."""
+    checked; a file with errors is left out and its errors returned. With a cache, a file whose
+    bytes were decoded before is not parsed again (as the content's files)."""
     references, errors = [], []
     for relative, path in files:
         try:
             data = path.read_bytes()
         except OSError as error:
             errors.append(ContentError(relative, f"无法读取文件：{error.strerror}", hint="请检查文件的权限", code="unreadable-file"))
+            continue
+        key = hashlib.sha256(data).hexdigest()
+        cached = cache.get(key) if cache is not None else None
+        if isinstance(cached, ReferenceCatalogue):
+            references.append(Reference(relative, cached))
             continue
         value, file_errors = decode_file(relative, data, ReferenceCatalogue)
         errors.extend(file_errors)
@@ -106,6 +115,8 @@ def load_references(files: list[tuple[str, Path]]) -> tuple[list[Reference], lis
             errors.extend(found)
             if not found:
                 references.append(reference)
+                if cache is not None and not file_errors:
+                    cache.put(key, value)
     return references, errors
 
 

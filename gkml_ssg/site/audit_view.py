@@ -78,7 +78,6 @@ class AuditView:
     def __init__(self, references: tuple[Reference, ...], summaries: tuple[AgencySummary, ...]):
         self.references = references
         self.summaries = summaries
-        self._coverages: dict[str, tuple[AgencyCoverage, ...]] = {}
 
     @functools.cached_property
     def _matchers(self) -> dict[str, Matcher]:
@@ -88,14 +87,19 @@ class AuditView:
     def _audited(self) -> tuple[Audited, ...]:
         return tuple(summary.audited for summary in self.summaries)
 
-    def coverage(self, reference: Reference) -> tuple[AgencyCoverage, ...]:
-        """Every agency's coverage of `reference`, in page-graph order (matched once per build)."""
-        if reference.path not in self._coverages:
-            matcher = self._matchers[reference.path]
-            self._coverages[reference.path] = tuple(
+    @functools.cached_property
+    def _coverages(self) -> dict[str, tuple[AgencyCoverage, ...]]:
+        """Every agency's coverage of each reference catalogue, by the catalogue's path."""
+        return {
+            path: tuple(
                 AgencyCoverage(summary, matcher.agency(audited))
                 for summary, audited in zip(self.summaries, self._audited, strict=True)
             )
+            for path, matcher in self._matchers.items()
+        }
+
+    def coverage(self, reference: Reference) -> tuple[AgencyCoverage, ...]:
+        """Every agency's coverage of `reference`, in page-graph order (matched once per build)."""
         return self._coverages[reference.path]
 
     def split(self) -> bool:

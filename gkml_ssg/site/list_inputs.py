@@ -32,7 +32,7 @@ def _audit_inputs(site: SiteGraph, page: Page) -> list[str]:
     if kind in (PageKind.DEADLINE, PageKind.DEADLINE_PROVINCE):
         use = page.deadline
         assert use is not None
-        header = f"{use.period}|{len(use.uses)}|{use.agency_count}|{audit.deadline_split(use)}"
+        header = f"{use.wording}|{use.period}|{len(use.uses)}|{use.agency_count}|{audit.deadline_split(use)}"
         if kind is PageKind.DEADLINE and audit.deadline_split(use):
             return [header, repr(audit.deadline_provinces(use))]
         return [
