@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from gkml_ssg.build.manifest import Manifest
 from gkml_ssg.build.progress import Progress
 from gkml_ssg.build.write import Unit
+from gkml_ssg.content.model import Partition
 from gkml_ssg.keys import CATALOGUE_UNIT, EDITS_UNIT, combined_key, digest, index_unit, is_index_unit
 from gkml_ssg.search.bundle import META_NAME, build_bundle, bundle_meta, read_meta
 from gkml_ssg.search.records import search_records
@@ -27,6 +28,7 @@ from gkml_ssg.search.shards import (
     Shard,
     catalogue,
     catalogue_with_edits,
+    plan_partitioned_shards,
     plan_shards,
     shard_count,
 )
@@ -62,21 +64,42 @@ class IndexPlan:
         return set(_slugs(self.stale))
 
 
-def plan_index(heads: tuple[SummaryHead, ...], pages: int, previous: Manifest, settings: str, shard_pages: int) -> IndexPlan:
-    """The shards of a site of `pages` pages whose agencies are `heads`."""
+def plan_index(
+    heads: tuple[SummaryHead, ...], pages: int, previous: Manifest, settings: str, shard_pages: int, partition: Partition | None = None
+) -> IndexPlan:
+    """The shards of a site of `pages` pages whose agencies are `heads`; with a `partition`
+    (site.yml's 构建分区), each region's agencies are sharded on their own (see
+    `search.shards.plan_partitioned_shards`)."""
     agencies = {head.slug: head for head in heads}
-    shards = plan_shards(sorted(agencies), pages, shard_pages)
-    modulus = str(shard_count(pages, shard_pages))
+    if partition is None:
+        shards = plan_shards(sorted(agencies), pages, shard_pages)
+        modulus = {"": str(shard_count(pages, shard_pages))}
+    else:
+        members: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
+        for head in heads:
+            region = head_region(head, partition)
+            members.setdefault(region, []).append(head.slug)
+            counts[region] = counts.get(region, 0) + head.page_count
+        regions = {region: (slugs, counts[region]) for region, slugs in members.items()}
+        shards = plan_partitioned_shards(regions, shard_pages)
+        modulus = {region: str(shard_count(counted, shard_pages)) for region, (_, counted) in regions.items()}
     keys = {
         shard.name: combined_key(
             settings,
-            modulus,
+            shard.partition,
+            modulus.get(shard.partition, "1"),
             *(f"{slug}={agencies[slug].source_path}={agencies[slug].source_digest}" for slug in shard.slugs),
         )
         for shard in shards
     }
     stale = [shard for shard in shards if previous.changed(index_unit(shard.name), keys[shard.name])]
     return IndexPlan(shards, keys, stale, agencies)
+
+
+def head_region(head: SummaryHead, partition: Partition) -> str:
+    """The region an agency is built in: its province, or its province and city."""
+    return head.province if partition is Partition.PROVINCE else f"{head.province}/{head.city}"
 
 
 def edits_apply(plan: IndexPlan, previous: Manifest, changed_slugs: set[str]) -> bool:

@@ -28,7 +28,7 @@ from gkml_ssg.keys import DOWNLOADS_UNIT, gkml_version, is_listing_unit
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
 
 MANIFEST_NAME = ".gkml-manifest.sqlite"
-FORMAT = "5"
+FORMAT = "6"
 # A file changed less than this long before its size and time were recorded could change again
 # within the same clock tick, unseen: such a file is read again next time (as git does).
 _RACY_NS = 2_000_000_000
@@ -38,7 +38,7 @@ _TABLES = {
     "sources": "path TEXT PRIMARY KEY, digest TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL",
     "units": "name TEXT PRIMARY KEY, key TEXT NOT NULL, files INTEGER NOT NULL, outputs TEXT NOT NULL",
     "summaries": "path TEXT PRIMARY KEY, digest TEXT NOT NULL, slug TEXT NOT NULL, pages INTEGER NOT NULL, "
-    "listed TEXT NOT NULL, summary BLOB NOT NULL",
+    "listed TEXT NOT NULL, province TEXT NOT NULL, city TEXT NOT NULL, summary BLOB NOT NULL",
 }
 
 
@@ -111,7 +111,7 @@ class Manifest:
         if self.folder is None:
             return {}
         with _connect(self.folder) as connection:
-            rows = connection.execute("SELECT path, digest, slug, pages, listed FROM summaries").fetchall()
+            rows = connection.execute("SELECT path, digest, slug, pages, listed, province, city FROM summaries").fetchall()
         return {row[0]: SummaryHead(*row) for row in rows}
 
     def page_count(self) -> int:
@@ -186,7 +186,7 @@ class Manifest:
             )
             connection.executemany("DELETE FROM units WHERE name = ?", [(name,) for name in sorted(removed)])
             connection.executemany(
-                "INSERT OR REPLACE INTO summaries (path, digest, slug, pages, listed, summary) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO summaries (path, digest, slug, pages, listed, province, city, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(*s.head, pickle.dumps(s.to_row(), pickle.HIGHEST_PROTOCOL)) for s in fresh],
             )
             connection.executemany("DELETE FROM summaries WHERE path = ?", [(path,) for path in sorted(gone)])

@@ -152,7 +152,8 @@ class BuildState:
         self.keys = self._unit_keys()
         self.changed = self._changed_agencies()
         if self.options.search_index:
-            self.index = plan_index(self.heads, self.page_count, previous, self._index_settings(), self.options.shard_pages)
+            partition = site.config.partition
+            self.index = plan_index(self.heads, self.page_count, previous, self._index_settings(), self.options.shard_pages, partition)
             self.edits_first = edits_apply(self.index, previous, self.changed)
             if not self.edits_first:
                 self.load_agencies(self.index.slugs_to_index())

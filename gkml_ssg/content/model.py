@@ -250,6 +250,13 @@ class Agency:
     origin: Origin | None = _origin_field()
 
 
+class Partition(str, Enum):
+    """How a site built region by region is split (site.yml's 构建分区)."""
+
+    PROVINCE = "省"
+    CITY = "市"
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """content/site.yml: the site as a whole."""
@@ -281,6 +288,12 @@ class SiteConfig:
     )
     licence: DataLicence | None = yaml_field(
         "数据许可", "下载数据（CSV、Excel、JSON）的使用许可：数据包 datapackage.json 和下载页写明。", default=None
+    )
+    partition: Partition | None = yaml_field(
+        "构建分区",
+        "按地区分别构建时的分区（gkml build --only、gkml merge、gkml build --distributed）：省 或 市。设置后，搜索索引按分区分片，"
+        "各分区的构建互不重叠，可以在不同机器上进行；不设置则全站一起分片，读者搜索时请求的文件更少。",
+        default=None,
     )
     layout: Layout = yaml_field(
         "布局", "完整：页面有本站的页头和页脚；嵌入：不输出页头页脚，由门户的内容管理系统或服务器端包含（SSI）套上门户的框架。", default=Layout.FULL

@@ -33,6 +33,7 @@ SITE_EXAMPLES: dict[str, object] = {
     "police_record": "示例公网安备00000000000000号（请改为本站的公安备案号）",
     "contact": "示例电话 0000-0000000（请改为本单位的联系方式）",
     "edit_url": "https://git.example.gov.cn/shili/gkml/_edit/main/content/{path}",
+    "partition": "省",
     "portal.name": "示例县人民政府",
     "portal.home": "https://www.example.gov.cn/",
     "portal.column": "https://www.example.gov.cn/zwgk/",

@@ -32,10 +32,15 @@ EDITS_NAME = "edits"
 class Shard:
     number: int
     slugs: tuple[str, ...]  # its agencies, sorted
+    # The region whose agencies it holds ("省" or "省/市"), when the site is built region by region
+    # (site.yml's 构建分区): then each region's shards are its own build's alone.
+    partition: str = ""
 
     @property
     def name(self) -> str:
-        return f"shard-{self.number:03d}"
+        if not self.partition:
+            return f"shard-{self.number:03d}"
+        return f"shard-{hashlib.sha1(self.partition.encode()).hexdigest()[:8]}-{self.number:03d}"
 
     @property
     def folder(self) -> str:
@@ -62,6 +67,18 @@ def plan_shards(slugs: list[str], pages: int, target: int = SHARD_PAGE_TARGET) -
         members.setdefault(shard_number(slug, count), []).append(slug)
     numbers = sorted(members) or [0]
     return [Shard(number, tuple(sorted(members.get(number, [])))) for number in numbers]
+
+
+def plan_partitioned_shards(partitions: dict[str, tuple[list[str], int]], target: int = SHARD_PAGE_TARGET) -> list[Shard]:
+    """The shards of a site built region by region: `partitions` maps each region to its
+    agencies' slugs and pages; each region is split as a site of its own, and the regions come in
+    the order of their names, so that a region's build and the whole site's give the same shards."""
+    shards = [
+        Shard(shard.number, shard.slugs, partition)
+        for partition, (slugs, pages) in sorted(partitions.items())
+        for shard in plan_shards(sorted(slugs), pages, target)
+    ]
+    return shards or plan_shards([], 0, target)
 
 
 def catalogue(shards: list[tuple[Shard, dict]]) -> bytes:

@@ -134,7 +134,7 @@ class AgencySummary:
         row = self.to_row()
         shown = (row[0], *row[2:11], tuple(law[:5] for law in self.laws), self.items_digest)
         listed = hashlib.sha256(repr(shown).encode("utf-8")).hexdigest()
-        return SummaryHead(self.source_path, self.source_digest, self.slug, self.page_count, listed)
+        return SummaryHead(self.source_path, self.source_digest, self.slug, self.page_count, listed, self.province, self.city)
 
     def to_row(self) -> tuple:
         """Plain tuples, strings and bytes, for the manifest: quick to pickle and to read back."""
@@ -155,14 +155,16 @@ class AgencySummary:
 
 class SummaryHead(NamedTuple):
     """What a build needs of an agency it does not load when the site's lists stay as they are:
-    its file, slug and page count (for the search shards), and a hash of its summary as the lists
-    show it (to see that they do)."""
+    its file, slug, page count and region (for the search shards), and a hash of its summary as
+    the lists show it (to see that they do)."""
 
     source_path: str
     source_digest: str
     slug: str
     page_count: int
     listed: str
+    province: str  # its region, for a site built region by region (see `search.shards`)
+    city: str
 
 
 def subpage_paths_fields(paths: tuple[str, ...]) -> tuple[int, str, bytes]:
