@@ -23,8 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gkml_ssg.content.history import SourceHistory
 from gkml_ssg.content.load import SourceFile
-from gkml_ssg.keys import DOWNLOADS_UNIT, gkml_version, is_listing_unit
+from gkml_ssg.keys import DOWNLOADS_UNIT, EDITS_UNIT, combined_key, gkml_version, is_listing_unit
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
 
 MANIFEST_NAME = ".gkml-manifest.sqlite"
@@ -51,6 +52,7 @@ class BuildRecord:
     summaries: tuple[AgencySummary, ...] = ()  # the summaries made by this build
     every_summary: bool = False  # `summaries` are every agency's: they replace whatever was kept
     history: str | None = None  # the git commit the pages were made from (None: as before)
+    region: str = ""  # the region built (`gkml build --only`), "" for the whole site
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Manifest:
     folder: Path | None = None  # the output folder it was read from; outputs and summaries are read there
     history: str = ""  # the git commit whose history the pages show ("" outside git)
     generator: str = ""  # the gkml that made the site: "gkml 0.1.0"
+    region: str = ""  # the region it holds (a part: `gkml build --only`), "" for a whole site
     _reader: sqlite3.Connection | None = field(default=None, repr=False, compare=False)
 
     def changed(self, name: str, key: str) -> bool:
@@ -136,7 +139,10 @@ class Manifest:
                 keys, files = {}, {}
                 for name, key, count in connection.execute("SELECT name, key, files FROM units"):
                     keys[name], files[name] = key, count
-            return cls(meta.get("settings", ""), sources, keys, files, out, meta.get("history", ""), meta.get("generator", ""))
+            return cls(
+                meta.get("settings", ""), sources, keys, files, out, meta.get("history", ""), meta.get("generator", ""),
+                meta.get("region", ""),
+            )
         except sqlite3.Error:
             return cls()
 
@@ -170,6 +176,7 @@ class Manifest:
             self._claim(connection)
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('settings', ?)", (settings,))
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('history', ?)", (history,))
+            connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('region', ?)", (build.region,))
             # which gkml made the site, for whoever reads the folder later (`generator`)
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('generator', ?)", (f"gkml {gkml_version()}",))
             if every_summary:
@@ -194,7 +201,7 @@ class Manifest:
         keys.update((name, record.key) for name, record in units.items())
         files = {name: count for name, count in self.files.items() if name not in removed}
         files.update((name, len(record.outputs)) for name, record in units.items())
-        return Manifest(settings, trusted, keys, files, out, history, f"gkml {gkml_version()}")
+        return Manifest(settings, trusted, keys, files, out, history, f"gkml {gkml_version()}", build.region)
 
     def refresh_sources(self, out: Path, sources: dict[str, SourceFile]) -> None:
         """Record the sizes and times of files read again but unchanged (touched, or checked out
@@ -246,3 +253,27 @@ def _open(out: Path, create: bool) -> sqlite3.Connection:
 
 def _outputs_json(outputs: dict[str, str]) -> str:
     return json.dumps(dict(sorted(outputs.items())), ensure_ascii=False, separators=(",", ":"))
+
+
+def build_finished(manifest: Manifest) -> bool:
+    """Whether the build that wrote `manifest` finished: it recorded units, none is left pending
+    (a build that died while swapping files leaves their keys empty), and no edit bundle is
+    waiting for its shards to be re-indexed."""
+    return bool(manifest.keys) and all(manifest.keys.values()) and EDITS_UNIT not in manifest.keys
+
+
+def agency_key(settings: str, source_path: str, source_digest: str, history: SourceHistory) -> str:
+    """An agency's pages are made from its file, its file's git history and the settings alone
+    (and whether the site has a history at all: every page links to the feed then)."""
+    return combined_key(settings, source_path, source_digest, history.key(source_path), str(bool(history.commits)))
+
+
+def sources_as_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[str, SourceFile]:
+    """The files as scanned, except those whose bytes changed between the scan and the reading:
+    their digest is of what was read, and their size and time are unknown, so the next build reads
+    them again."""
+    sources = dict(scanned)
+    for path, found in read.items():
+        if path not in sources or sources[path].digest != found:
+            sources[path] = SourceFile(found)
+    return {path: sources[path] for path in sorted(sources) if path in scanned or path in read}

@@ -9,6 +9,7 @@ from gkml_ssg.content.errors import ContentError, ContentInvalid
 from gkml_ssg.content.load import SITE_CONFIG_NAME
 from gkml_ssg.content.model import SiteConfig
 from gkml_ssg.content.portal import theme_css
+from gkml_ssg.content.regions import RegionFilter
 from gkml_ssg.keys import code_version, combined_key, digest, folder_key
 from gkml_ssg.render.parallel import default_workers
 from gkml_ssg.search.shards import SHARD_PAGE_TARGET
@@ -30,6 +31,9 @@ class BuildOptions:
     shard_pages: int = SHARD_PAGE_TARGET  # search index pages per shard, on average at most
     production: bool = False  # a build for publishing: the footer fields of site.yml are required
     embed: bool | None = None  # pages without the site's own header and footer (None: as site.yml's 布局 says)
+    # Build only this region's agencies and search shards, with their summaries: a part of the site
+    # that `gkml merge` assembles with the others (site.yml's 构建分区 must be set).
+    only: RegionFilter | None = None
 
     @property
     def site_folder(self) -> Path:

@@ -92,7 +92,9 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
                 _index(transaction, state, progress)
                 watch.lap("编辑索引" if state.edits_first else "索引")
 
-        if state.edits_first and DOWNLOADS_UNIT in previous.keys:
+        if options.only is not None:
+            index()  # a part of the site: the site's downloads are gathered by the merge
+        elif state.edits_first and DOWNLOADS_UNIT in previous.keys:
             # The editor waits for the pages and the search only: the site's downloads are
             # gathered with the shards, in the second pass.
             transaction.stage(Unit(DOWNLOADS_UNIT, previous.keys[DOWNLOADS_UNIT], None))
@@ -175,7 +177,8 @@ def _render(transaction: WriteTransaction, state: BuildState, renderer: Renderer
         transaction.stage(Unit(name, previous.keys[name], None))
     for name, key in state.kept_lists.items():
         transaction.stage(Unit(name, key, None))
-    transaction.stage(Unit(STATIC_UNIT, state.settings, {f"static/{name}": data for name, data in state.assets.items()}))
+    if options.only is None:  # a part of the site leaves the static files to the merge
+        transaction.stage(Unit(STATIC_UNIT, state.settings, {f"static/{name}": data for name, data in state.assets.items()}))
     return rendered
 
 

@@ -12,14 +12,16 @@ bundle first, the stale shards' other agencies are read after the site is curren
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkml_ssg.audit.coverage import unknown_numbers
 from gkml_ssg.build.index_units import IndexPlan, edits_apply, plan_index
-from gkml_ssg.build.manifest import BuildRecord, Manifest
+from gkml_ssg.build.manifest import BuildRecord, Manifest, agency_key, build_finished, sources_as_read
 from gkml_ssg.build.options import BuildOptions, portal_assets, settings_key, static_files
+from gkml_ssg.build.region import in_region, own_heads, region_errors, region_paths
 from gkml_ssg.content.cache import ContentCache
 from gkml_ssg.content.errors import ContentInvalid
 from gkml_ssg.content.history import NO_HISTORY, SourceHistory, git_head, read_history
@@ -27,7 +29,6 @@ from gkml_ssg.content.load import SITE_CONFIG_NAME, Content, SourceFile, load_co
 from gkml_ssg.content.references import Reference, load_references, references_digest, site_reference_files
 from gkml_ssg.keys import (
     CATALOGUE_UNIT,
-    EDITS_UNIT,
     agency_unit,
     code_version,
     combined_key,
@@ -40,19 +41,6 @@ from gkml_ssg.site.list_inputs import listing_inputs
 from gkml_ssg.site.nodes import AgencyNode, agency_nodes, catalogue_items, summarise
 from gkml_ssg.site.slugs import agency_slug_conflicts
 from gkml_ssg.site.summaries import AgencySummary, SummaryHead
-
-
-def build_finished(manifest: Manifest) -> bool:
-    """Whether the build that wrote `manifest` finished: it recorded units, none is left pending
-    (a build that died while swapping files leaves their keys empty), and no edit bundle is
-    waiting for its shards to be re-indexed."""
-    return bool(manifest.keys) and all(manifest.keys.values()) and EDITS_UNIT not in manifest.keys
-
-
-def agency_key(settings: str, source_path: str, source_digest: str, history: SourceHistory) -> str:
-    """An agency's pages are made from its file, its file's git history and the settings alone
-    (and whether the site has a history at all: every page links to the feed then)."""
-    return combined_key(settings, source_path, source_digest, history.key(source_path), str(bool(history.commits)))
 
 
 @dataclass
@@ -113,7 +101,13 @@ class BuildState:
             and self.digests == previous.digests
             and self.settings == previous.settings
             and self.checked_out == previous.history
+            and previous.region == self.region
         )
+
+    @property
+    def region(self) -> str:
+        """The region this build makes (`--only`), "" for the whole site."""
+        return str(self.options.only) if self.options.only is not None else ""
 
     def load(self) -> SiteGraph:
         """Load what changed and assemble the page graph: agencies whose file and history are as
@@ -126,35 +120,43 @@ class BuildState:
             raise ContentInvalid(errors)
         self.references = tuple(references)
         heads = previous.summary_heads() if self.scanned is not None and self.settings == previous.settings else {}
+        heads = own_heads(heads, previous, self.options.only)
         self.kept = self._unchanged_agencies(heads)
-        content = self._load(set(self.scanned or ()) - set(self.kept) - {SITE_CONFIG_NAME} if self.kept else None)
+        only = self.options.only
+        if only is not None and self.scanned is not None:
+            content = self._load(region_paths(self.options.source, self.scanned, previous, heads, only) - set(self.kept))
+        else:
+            content = self._load(set(self.scanned or ()) - set(self.kept) - {SITE_CONFIG_NAME} if self.kept else None)
         if content.sources[SITE_CONFIG_NAME] != self.digests.get(SITE_CONFIG_NAME):
             # the scan failed, or site.yml changed since: every page depends on it
             self.settings = settings_key(
                 self.options, self.assets, content.sources[SITE_CONFIG_NAME], references_digest(self.reference_files)
             )
             if self.kept:
-                self.kept, content = {}, self._load(None)
+                self.kept, content = {}, self._load_every_agency()
         self.assets = portal_assets(self.assets, content.config)
         site = self._agency_graph(content)
-        if self.kept and self._lists_unchanged(heads):
+        if only is not None:
+            # a part of the site: its agencies' pages and shards; the lists are the merge's
+            site = dataclasses.replace(site, pages=tuple(page for page in site.pages if page.agency is not None))
+        elif self.kept and self._lists_unchanged(heads):
             self.kept_lists = {name: key for name, key in previous.keys.items() if is_listing_unit(name)}
         else:
             kept_summaries = self._kept_summaries()
             if kept_summaries is None:  # unreadable: every agency is loaded instead
-                self.kept, content = {}, self._load(None)
+                self.kept, content = {}, self._load_every_agency()
                 site = self._agency_graph(content)
                 kept_summaries = ()
             summaries = tuple(sorted((*self.fresh, *kept_summaries), key=lambda s: s.source_path))
             site = with_lists(site, summaries)
-        self.sources = _sources_read(self.scanned or {}, content.sources)
+        self.sources = sources_as_read(self.scanned or {}, content.sources)
         self.site = site
         self.keys = self._unit_keys()
         self.changed = self._changed_agencies()
         if self.options.search_index:
             partition = site.config.partition
             self.index = plan_index(self.heads, self.page_count, previous, self._index_settings(), self.options.shard_pages, partition)
-            self.edits_first = edits_apply(self.index, previous, self.changed)
+            self.edits_first = only is None and edits_apply(self.index, previous, self.changed)
             if not self.edits_first:
                 self.load_agencies(self.index.slugs_to_index())
         return site
@@ -184,7 +186,9 @@ class BuildState:
         """What the manifest keeps of this build besides its units: the settings, the sources as
         read, the summaries made, and the git commit the pages show. Every agency was loaded
         unless some were kept: then their summaries replace all others."""
-        return BuildRecord(self.settings, self.sources, self.fresh, every_summary=not self.kept, history=self.checked_out)
+        return BuildRecord(
+            self.settings, self.sources, self.fresh, every_summary=not self.kept, history=self.checked_out, region=self.region
+        )
 
     def load_agencies(self, slugs: set[str]) -> None:
         """Load the agencies among these that were carried over unread (to index them)."""
@@ -231,10 +235,23 @@ class BuildState:
         return combined_key(code_version(), self.site_config_digest, self.options.base_url or "")
 
     def _load(self, only: set[str] | None) -> Content:
-        """The one place a build reads content files: these (all, with None) and site.yml."""
+        """The one place a build reads content files: these (all, with None) and site.yml; of a
+        build of one region, the agencies of that region."""
         content = load_content(self.options.source, self.cache, self.options.workers, only)
         self.site_config_digest = content.sources[SITE_CONFIG_NAME]
-        return content
+        if self.options.only is None:
+            return content
+        errors = region_errors(content.config, self.options.only)
+        if errors:
+            raise ContentInvalid(errors)
+        return in_region(content, self.options.only)
+
+    def _load_every_agency(self) -> Content:
+        """Every agency's file (of the region, for a build of one)."""
+        only = self.options.only
+        if only is None or self.scanned is None:
+            return self._load(None)
+        return self._load(region_paths(self.options.source, self.scanned, Manifest(), (), only))
 
     def _agency_graph(self, content: Content) -> SiteGraph:
         nodes, errors = agency_nodes(content, self.history)
@@ -281,14 +298,3 @@ class BuildState:
         if any(path not in found or found[path].source_digest != head.source_digest for path, head in self.kept.items()):
             return None
         return tuple(found[path] for path in self.kept)
-
-
-def _sources_read(scanned: dict[str, SourceFile], read: dict[str, str]) -> dict[str, SourceFile]:
-    """The files as scanned, except those whose bytes changed between the scan and the reading:
-    their digest is of what was read, and their size and time are unknown, so the next build reads
-    them again."""
-    sources = dict(scanned)
-    for path, found in read.items():
-        if path not in sources or sources[path].digest != found:
-            sources[path] = SourceFile(found)
-    return {path: sources[path] for path in sorted(sources) if path in scanned or path in read}

@@ -20,8 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest
-from gkml_ssg.build.state import build_finished
+from gkml_ssg.build.manifest import MANIFEST_NAME, Manifest, build_finished
 from gkml_ssg.publish.failures import os_errors_as, os_failure
 
 SUMS_NAME = "SHA256SUMS"
