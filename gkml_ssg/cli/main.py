@@ -23,6 +23,7 @@ from gkml_ssg.cli.release import (
 )
 from gkml_ssg.cli.tables import export_command, import_command
 from gkml_ssg.content.errors import ContentInvalid
+from gkml_ssg.content.regions import RegionFilter
 from gkml_ssg.content.schema import write_schemas
 from gkml_ssg.render.parallel import default_workers
 
@@ -58,6 +59,15 @@ def main() -> None:
     """gkml：把政务公开目录（YAML）生成可检索的静态网站。"""
 
 
+def check_region_option(ctx: click.Context, param: click.Parameter, value: str | None) -> RegionFilter | None:
+    if value is None:
+        return None
+    found = RegionFilter.parse(value)
+    if found is None:
+        raise click.BadParameter(f"“{value}”不是地区：请写省，或“省/市”，如“宁夏回族自治区/石嘴山市”")
+    return found
+
+
 @main.command("build")
 @click.option("--source", type=click.Path(path_type=Path), default="content", show_default=True, help="内容目录（机构 YAML 文件和 site.yml）。")
 @click.option("--out", type=click.Path(path_type=Path), default="public", show_default=True, help="输出目录。只改写有变化的文件。")
@@ -74,9 +84,11 @@ def main() -> None:
               help="full：页面带本站页头页脚；embed：不带，由门户的内容管理系统或服务器端包含（SSI）套上门户框架。默认按 site.yml 的“布局”。")
 @click.option("--archive", type=click.Path(path_type=Path, dir_okay=False), default=None, callback=check_archive_option,
               help="另把网站写成归档（.tar.gz、.tgz 或 .zip，内含 SHA256SUMS），供只能上传文件的主机；相同内容得到逐字节相同的归档。")
+@click.option("--only", "only", default=None, callback=check_region_option, metavar="省[/市]",
+              help="只构建这个地区的机构和搜索分片（网站的一个部分，由 gkml merge 合成整站）；需要 site.yml 的“构建分区”。")
 def build_command(
     source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool,
-    layout: str | None, archive: Path | None,
+    layout: str | None, archive: Path | None, only: RegionFilter | None,
 ) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
@@ -86,6 +98,7 @@ def build_command(
         options = BuildOptions(
             source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers,
             cache=None if no_cache else cache, production=production, embed=None if layout is None else layout == "embed",
+            only=only,
         )
         report = build(options, terminal_progress(), on_current=_announce_current)
     click.echo(report.summary())
