@@ -64,7 +64,7 @@ def build(
 
 
 def _build(options: BuildOptions, progress: Progress, on_current: Callable[[float], None] | None) -> BuildReport:
-    watch = _Stopwatch()
+    watch = Stopwatch()
     state = BuildState.start(options)
     previous = state.previous
     # A killed build's temporaries go first; a build from no record also looks for older versions'.
@@ -80,11 +80,11 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
         state.load()
         watch.lap("加载")
         loaded()
-    renderer = _renderer(state)
+    renderer = make_renderer(state)
     with WriteTransaction(options.out, previous) as transaction:
         if state.edits_first and not edits_readable(transaction.read):
             state.index_without_edits()  # the previous catalogue was changed by hand since
-        rendered = _render(transaction, state, renderer, progress)
+        rendered = render_stage(transaction, state, renderer, progress)
         watch.lap("渲染")
 
         def index() -> None:
@@ -100,7 +100,7 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
             transaction.stage(Unit(DOWNLOADS_UNIT, previous.keys[DOWNLOADS_UNIT], None))
             index()
         else:
-            rendered += _stage_downloads(transaction, state, renderer, index, background=options.search_index)
+            rendered += stage_downloads(transaction, state, renderer, index, background=options.search_index)
             watch.lap("全站下载")
         report = transaction.commit(state.record())
         written = transaction.manifest
@@ -119,7 +119,7 @@ def _build(options: BuildOptions, progress: Progress, on_current: Callable[[floa
     return BuildReport(state.page_count, rendered, both, watch.seconds, current_after)
 
 
-class _Stopwatch:
+class Stopwatch:
     """The seconds of each stage of a build, in order."""
 
     def __init__(self) -> None:
@@ -136,7 +136,7 @@ class _Stopwatch:
         return sum(self.seconds.values())
 
 
-def _renderer(state: BuildState) -> Renderer:
+def make_renderer(state: BuildState) -> Renderer:
     options = state.options
     return Renderer(
         options.template_folders,
@@ -147,7 +147,7 @@ def _renderer(state: BuildState) -> Renderer:
     )
 
 
-def _render(transaction: WriteTransaction, state: BuildState, renderer: Renderer, progress: Progress) -> int:
+def render_stage(transaction: WriteTransaction, state: BuildState, renderer: Renderer, progress: Progress) -> int:
     """Render the units whose key changed and stage every unit; the number of pages rendered."""
     options, previous, site, keys = state.options, state.previous, state.site, state.keys
     assert site is not None
@@ -195,7 +195,7 @@ def _index(transaction: WriteTransaction, state: BuildState, progress: Progress)
         transaction.stage(unit)
 
 
-def _stage_downloads(
+def stage_downloads(
     transaction: WriteTransaction, state: BuildState, renderer: Renderer, meanwhile: Callable[[], None], background: bool
 ) -> int:
     """Stage the site's downloads, gathered from the agencies' units staged so far, running
@@ -210,7 +210,7 @@ def _stage_downloads(
 
 
 def _settle_shards(
-    state: BuildState, written: Manifest, renderer: Renderer, progress: Progress, watch: _Stopwatch
+    state: BuildState, written: Manifest, renderer: Renderer, progress: Progress, watch: Stopwatch
 ) -> tuple[WriteReport, int]:
     """After an edit bundle: re-index the edited agencies' shards, drop the bundle and gather the
     site's downloads; the write report and the pages rendered."""
@@ -226,7 +226,7 @@ def _settle_shards(
                 transaction.stage(unit)
             watch.lap("分片索引")
 
-        rendered = _stage_downloads(transaction, state, renderer, reindex, background=True)
+        rendered = stage_downloads(transaction, state, renderer, reindex, background=True)
         settled = transaction.commit(BuildRecord(state.settings, state.sources))
     watch.lap("收尾写入")
     return settled, rendered

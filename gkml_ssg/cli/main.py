@@ -106,6 +106,35 @@ def build_command(
         write_site_archive(out, archive)
 
 
+@main.command("merge")
+@click.argument("parts", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--source", type=click.Path(path_type=Path), default="content", show_default=True, help="内容目录（与构建各部分时相同）。")
+@click.option("--out", type=click.Path(path_type=Path), default="public", show_default=True, help="输出目录。只改写有变化的文件。")
+@click.option("--base-url", default=None, help="与构建各部分时相同的 --base-url。")
+@click.option("--no-index", is_flag=True, help="各部分是用 --no-index 构建的。")
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers(), show_default="CPU 核数", help="并行渲染页面的进程数。")
+@click.option("--production", is_flag=True, help="正式发布用（与构建各部分时相同）。")
+@click.option("--layout", type=click.Choice(["full", "embed"]), default=None, help="与构建各部分时相同的 --layout。")
+def merge_command(
+    parts: tuple[Path, ...], source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, production: bool,
+    layout: str | None,
+) -> None:
+    """把 gkml build --only 分地区构建的各部分合成整个网站：渲染首页、公开依据、对照、站点地图等列表页，
+    汇总全站下载和搜索索引目录，复制各部分的文件。结果与一次 gkml build 逐字节相同（清单文件除外）。
+
+    各部分须用同样的内容、设置和 git 提交构建，每个机构恰在一个部分中；否则列出问题，以状态 1 退出，输出目录保持原样。
+    """
+    from gkml_ssg.build.merge import merge  # imported here: a plain build does not need it
+
+    with reported("合并失败", out, unchanged=out):
+        options = BuildOptions(
+            source=source, out=out, base_url=base_url, search_index=not no_index, workers=workers, cache=None,
+            production=production, embed=None if layout is None else layout == "embed",
+        )
+        report = merge(list(parts), options, terminal_progress())
+    click.echo(report.summary().replace("构建完成", "合并完成", 1))
+
+
 def _announce_current(seconds: float) -> None:
     click.echo(f"网站和搜索已更新（{seconds:.2f} 秒）；正在重建改动机构所在的搜索分片……")
     sys.stdout.flush()
