@@ -86,9 +86,14 @@ def check_region_option(ctx: click.Context, param: click.Parameter, value: str |
               help="另把网站写成归档（.tar.gz、.tgz 或 .zip，内含 SHA256SUMS），供只能上传文件的主机；相同内容得到逐字节相同的归档。")
 @click.option("--only", "only", default=None, callback=check_region_option, metavar="省[/市]",
               help="只构建这个地区的机构和搜索分片（网站的一个部分，由 gkml merge 合成整站）；需要 site.yml 的“构建分区”。")
+@click.option("--distributed", "address", default=None, metavar="ADDRESS",
+              help="在 Dask 集群上按地区分别构建再合并：调度器地址（如 tcp://scheduler:8786），或 local（在本机启动两个工作进程）。"
+                   "内容目录和 --parts 须是各工作节点共享的路径；需要 site.yml 的“构建分区”。")
+@click.option("--parts", type=click.Path(path_type=Path), default=".gkml-parts", show_default=True,
+              help="--distributed 时各地区部分的目录（保留到下次构建，使其只做有变化的部分）。")
 def build_command(
     source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool,
-    layout: str | None, archive: Path | None, only: RegionFilter | None,
+    layout: str | None, archive: Path | None, only: RegionFilter | None, address: str | None, parts: Path,
 ) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
@@ -100,7 +105,14 @@ def build_command(
             cache=None if no_cache else cache, production=production, embed=None if layout is None else layout == "embed",
             only=only,
         )
-        report = build(options, terminal_progress(), on_current=_announce_current)
+        if address is not None:
+            from gkml_ssg.build.distributed import build_distributed  # imported here: only this needs Dask
+
+            report, part_reports = build_distributed(address, options, parts, terminal_progress())
+            for part in part_reports:
+                click.echo(f"{part.region}：{part.pages} 个页面（渲染 {part.rendered} 个），用时 {part.seconds:.2f} 秒")
+        else:
+            report = build(options, terminal_progress(), on_current=_announce_current)
     click.echo(report.summary())
     if archive is not None:
         write_site_archive(out, archive)
