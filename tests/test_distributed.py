@@ -178,3 +178,30 @@ def test_what_a_region_build_and_a_merge_refuse(corpus, tmp_path):
         merge(parts, BuildOptions(source=corpus, out=out, base_url="/other/"))
     assert "构建设置与本次合并不同" in refused.value.errors[0].message
     assert not out.exists() or not any(out.iterdir()) or not (out / "index.html").exists()
+
+
+def test_the_ci_matrix_example_runs_the_same_two_commands(corpus, tmp_path):
+    """deploy/ci/github-matrix.yml, its steps run as the runner would: one part job per region of
+    its matrix (here, the corpus's regions), the parts downloaded as artefacts, then the merge."""
+    import yaml
+
+    workflow = yaml.safe_load((REPO / "deploy/ci/github-matrix.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    part_run = next(step["run"] for step in jobs["part"]["steps"] if "--only" in step.get("run", ""))
+    merge_run = next(step["run"] for step in jobs["merge"]["steps"] if "gkml merge" in step.get("run", ""))
+    gkml = f"{sys.executable} -m gkml_ssg"
+    checkout = tmp_path / "checkout"
+    shutil.copytree(corpus, checkout / "content")
+    for index, region in enumerate(site_regions(corpus, Partition.PROVINCE)):
+        runner = tmp_path / f"runner-{index}"
+        shutil.copytree(checkout, runner)
+        command = part_run.replace("${{ matrix.region }}", str(region)).replace("gkml ", f"{gkml} ", 1)
+        subprocess.run(command, shell=True, cwd=runner, check=True, capture_output=True)
+        shutil.copytree(runner / "part", checkout / "parts" / f"part-{index}")  # download-artifact's layout
+    subprocess.run(merge_run.replace("gkml ", f"{gkml} ", 1), shell=True, cwd=checkout, check=True, capture_output=True)
+    single = tmp_path / "single"
+    build(BuildOptions(source=checkout / "content", out=single))
+    assert site_files(checkout / "public") == site_files(single)
+    job = yaml.safe_load_all((REPO / "deploy/kubernetes/gkml-parts-job.yaml").read_text(encoding="utf-8"))
+    scripts = [doc["spec"]["template"]["spec"]["containers"][0]["args"][0] for doc in job if doc["kind"] == "Job"]
+    assert "gkml build --source /content/content --only" in scripts[0] and "gkml merge /parts/*" in scripts[1]
