@@ -16,7 +16,7 @@ from conftest import REPO
 from helpers import tree_bytes
 
 from gkml_ssg.build import distributed as distributed_module
-from gkml_ssg.build.distributed import build_distributed, part_folder, site_regions
+from gkml_ssg.build.distributed import build_distributed, part_name, site_regions
 from gkml_ssg.build.merge import merge
 from gkml_ssg.build.orchestrator import BuildOptions, build
 from gkml_ssg.cli.main import main
@@ -156,7 +156,7 @@ def test_what_a_region_build_and_a_merge_refuse(corpus, tmp_path):
     assert result.exit_code == 1 and "不能只构建“宁夏回族自治区/银川市”这个市" in result.output
 
     regions = site_regions(corpus, Partition.PROVINCE)
-    parts = [part_folder(tmp_path / "parts", region) for region in regions]
+    parts = [tmp_path / "parts" / part_name(region) for region in regions]
     for region, part in zip(regions, parts, strict=True):
         build(BuildOptions(source=corpus, out=part, only=region))
     out = tmp_path / "site"
@@ -205,3 +205,34 @@ def test_the_ci_matrix_example_runs_the_same_two_commands(corpus, tmp_path):
     job = yaml.safe_load_all((REPO / "deploy/kubernetes/gkml-parts-job.yaml").read_text(encoding="utf-8"))
     scripts = [doc["spec"]["template"]["spec"]["containers"][0]["args"][0] for doc in job if doc["kind"] == "Job"]
     assert "gkml build --source /content/content --only" in scripts[0] and "gkml merge /parts/*" in scripts[1]
+
+
+def test_workers_clone_the_content_from_git_and_leave_their_parts_in_an_object_store(corpus, tmp_path):
+    """--git-url: each task clones the repository at the commit the content is checked out at;
+    --parts file://…: each part comes back as an archive through fsspec (as it would from s3://…),
+    and the next build starts from it."""
+    from dask.distributed import Client
+
+    env = {"GIT_AUTHOR_DATE": "2024-05-01T10:00:00+08:00", "GIT_COMMITTER_DATE": "2024-05-01T10:00:00+08:00", "PATH": "/usr/bin:/bin"}
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.cn"]
+    repository = corpus.parent
+    subprocess.run([*git, "init", "-q"], cwd=repository, check=True, env=env)
+    subprocess.run([*git, "add", "content"], cwd=repository, check=True, env=env)
+    subprocess.run([*git, "commit", "-qm", "目录"], cwd=repository, check=True, env=env)
+    store = f"file://{tmp_path / 'store'}"
+    out, single = tmp_path / "site", tmp_path / "single"
+    with Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
+        _, parts = build_distributed("unused", BuildOptions(source=corpus, out=out), store, str(repository), client=client)
+        build(BuildOptions(source=corpus, out=single))
+        assert site_files(out) == site_files(single)
+        assert len(list((tmp_path / "store").glob("*.tar"))) == len(parts) == 6
+        assert "更新日期" in (out / "agencies/guannan-yibao/index.html").read_text(encoding="utf-8")  # the clone's history
+
+        edited = corpus / "jiangsu/lianyungang/guannan-yibao.yml"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("公开内容:", "公开内容: 新", 1), encoding="utf-8")
+        subprocess.run([*git, "commit", "-qam", "修改"], cwd=repository, check=True, env=env)
+        _, parts = build_distributed("unused", BuildOptions(source=corpus, out=out), store, str(repository), client=client)
+        assert {part.region: part.rendered > 0 for part in parts}["江苏省"]
+        assert sum(1 for part in parts if part.rendered) == 1  # the others started from their stored parts
+        build(BuildOptions(source=corpus, out=single))
+        assert site_files(out) == site_files(single)

@@ -89,11 +89,14 @@ def check_region_option(ctx: click.Context, param: click.Parameter, value: str |
 @click.option("--distributed", "address", default=None, metavar="ADDRESS",
               help="在 Dask 集群上按地区分别构建再合并：调度器地址（如 tcp://scheduler:8786），或 local（在本机启动两个工作进程）。"
                    "内容目录和 --parts 须是各工作节点共享的路径；需要 site.yml 的“构建分区”。")
-@click.option("--parts", type=click.Path(path_type=Path), default=".gkml-parts", show_default=True,
-              help="--distributed 时各地区部分的目录（保留到下次构建，使其只做有变化的部分）。")
+@click.option("--parts", default=".gkml-parts", show_default=True,
+              help="--distributed 时各地区部分的位置：各节点共享的目录，或对象存储地址（如 s3://bucket/gkml-parts）；"
+                   "保留到下次构建，使其只做有变化的部分。")
+@click.option("--git-url", default=None,
+              help="--distributed 时各节点从这个 git 地址取内容（取内容目录当前所在的提交），不读共享路径。")
 def build_command(
     source: Path, out: Path, base_url: str | None, no_index: bool, workers: int, cache: Path, no_cache: bool, production: bool,
-    layout: str | None, archive: Path | None, only: RegionFilter | None, address: str | None, parts: Path,
+    layout: str | None, archive: Path | None, only: RegionFilter | None, address: str | None, parts: str, git_url: str | None,
 ) -> None:
     """生成网站：加载并校验内容，渲染全部页面，写入输出目录。
 
@@ -108,7 +111,7 @@ def build_command(
         if address is not None:
             from gkml_ssg.build.distributed import build_distributed  # imported here: only this needs Dask
 
-            report, part_reports = build_distributed(address, options, parts, terminal_progress())
+            report, part_reports = build_distributed(address, options, parts, git_url, terminal_progress())
             for part in part_reports:
                 click.echo(f"{part.region}：{part.pages} 个页面（渲染 {part.rendered} 个），用时 {part.seconds:.2f} 秒")
         else:
