@@ -23,9 +23,9 @@ from gkml_ssg.build.orchestrator import BuildOptions, BuildReport, build
 from gkml_ssg.build.progress import NoProgress, Progress
 from gkml_ssg.content.errors import ContentError, ContentInvalid
 from gkml_ssg.content.history import git_head
-from gkml_ssg.content.load import SITE_CONFIG_NAME, load_content, load_site_config, scan_sources
+from gkml_ssg.content.load import SITE_CONFIG_NAME, load_site_config, scan_sources
 from gkml_ssg.content.model import Partition
-from gkml_ssg.content.regions import RegionFilter, peek_region
+from gkml_ssg.content.regions import RegionFilter, decoded_region
 from gkml_ssg.theme import folder as theme_folder
 
 RETRIES = 1  # a task is tried at most twice
@@ -43,19 +43,11 @@ def site_regions(source: Path, partition: Partition) -> list[RegionFilter]:
     """The regions of the site's agencies, each one task: their 地区 as the start of each file says,
     or as the file decoded says when the start does not tell."""
     found: set[tuple[str, str | None]] = set()
-    undecided = set()
     for path in scan_sources(source, {}) or {}:
-        if path == SITE_CONFIG_NAME:
-            continue
-        region = peek_region((source / path).read_bytes())
-        if region is None:
-            undecided.add(path)
-        else:
-            found.add((region[0], region[1] if partition is Partition.CITY else None))
-    if undecided:
-        for agency in load_content(source, None, 1, undecided).agencies:
-            decoded = agency.agency.region
-            found.add((decoded.province, decoded.city if partition is Partition.CITY else None))
+        if path != SITE_CONFIG_NAME:
+            region = decoded_region(path, (source / path).read_bytes())
+            if region is not None:
+                found.add((region[0], region[1] if partition is Partition.CITY else None))
     return [RegionFilter(province, city) for province, city in sorted(found, key=lambda r: (r[0], r[1] or ""))]
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import yaml
 
-from gkml_ssg.content.model import Partition, Region
+from gkml_ssg.content.load import decode_file
+from gkml_ssg.content.model import Agency, Partition, Region
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _HEAD_BYTES = 8192  # the start of a file that holds its 地区, read before the rest
@@ -54,6 +55,16 @@ def peek_region(data: bytes) -> tuple[str, str] | None:
     if found is None and len(data) > _HEAD_BYTES:
         found = _peek(data)
     return found
+
+
+def decoded_region(relative: str, data: bytes) -> tuple[str, str] | None:
+    """(省, 市) of an agency file, from its start when that tells (`peek_region`), else decoded in
+    full; None when the file does not decode (its build reports why)."""
+    found = peek_region(data)
+    if found is not None:
+        return found
+    value, _ = decode_file(relative, data, Agency)
+    return (value.region.province, value.region.city) if isinstance(value, Agency) else None
 
 
 def _peek(data: bytes) -> tuple[str, str] | None:
