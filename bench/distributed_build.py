@@ -81,6 +81,7 @@ def main() -> None:
     for _ in range(args.repeats):
         single = fresh(work / "single")
         runs["single"].append(measured([*GKML, "build", "--source", source, "--out", single, "--no-cache"]))
+        print(row("single", runs["single"][-1:]), flush=True)
         parts = [fresh(work / "parts" / str(n)) for n in range(len(regions))]
         this = [
             measured([*GKML, "build", "--source", source, "--out", part, "--only", str(region), "--no-cache"])
@@ -90,12 +91,15 @@ def main() -> None:
         runs["parts (sum)"].append(Run(sum(r.seconds for r in this), max(r.peak_mb for r in this), max(r.tree_mb for r in this), ""))
         runs["largest part"].append(max(this, key=lambda r: r.seconds))
         merged = fresh(work / "merged")
+        print(row("parts (sum)", runs["parts (sum)"][-1:]), flush=True)
         runs["merge"].append(measured([*GKML, "merge", *parts, "--source", source, "--out", merged]))
+        print(row("merge", runs["merge"][-1:]), flush=True)
         distributed = fresh(work / "distributed")
         runs["distributed local"].append(measured([
             *GKML, "build", "--source", source, "--out", distributed, "--no-cache", "--distributed", "local",
             "--parts", fresh(work / "dask-parts"),
         ]))  # fmt: skip
+        print(row("distributed local", runs["distributed local"][-1:]), flush=True)
         expected = tree_digest(single)
         if tree_digest(merged) != expected or tree_digest(distributed) != expected:
             sys.exit("the merged or distributed site differs from the single build")

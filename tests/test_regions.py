@@ -38,7 +38,7 @@ def test_every_seed_file_peeks_as_it_decodes():
     for path in (REPO / "content").rglob("*.yml"):
         if path.name != "site.yml":
             relative = path.relative_to(REPO / "content").as_posix()
-            assert peek_region(path.read_bytes()) == decoded_region(relative, path.read_bytes()) is not None
+            assert peek_region(path.read_bytes()) == decoded_region(relative, path.read_bytes())[0] is not None
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -47,3 +47,8 @@ def test_every_seed_file_peeks_as_it_decodes():
 ])
 def test_a_region_option_is_a_province_or_a_province_and_city(text, expected):
     assert RegionFilter.parse(text) == expected
+
+
+def test_a_file_that_does_not_decode_gives_its_errors():
+    region, errors = decoded_region("a/x.yml", AGENCY_YML.replace("  市: 测试市\n", "").encode("utf-8"))
+    assert region is None and errors and errors[0].path == "a/x.yml" and errors[0].origin is not None

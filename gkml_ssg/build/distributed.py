@@ -1,11 +1,13 @@
 """`gkml build --distributed ADDRESS`: the site's regions built as tasks on a Dask cluster
 (`tcp://scheduler:8786`, or `local` for a LocalCluster on this machine), then merged here.
 
-Each task is `gkml build --only <region> --out <parts>/<region's folder>` run by a worker on the
-content at the same path (a shared folder): the same code a Kubernetes Indexed Job or a CI matrix
-runs (see deploy/). Parts come back through the parts folder, which must be shared too. A task that
-fails is retried once by the scheduler; a region that fails twice fails the build with its error.
-The parts folder is kept between builds, so each part build, and the merge, does only what changed.
+Each task is `gkml build --only <region>` run by a worker: the same command a Kubernetes Indexed Job
+or a CI matrix runs (see deploy/). A worker reads the content at the same path (a shared folder), or
+clones it from a git URL at the commit this machine's content folder is checked out at. Its part
+comes back through a shared folder, or as an archive in an object store (any URL fsspec opens). A
+task that fails is retried once by the scheduler; a region that fails twice fails the build with
+its error. The parts are kept between builds (and fetched back from a store before a part is
+built), so each part build, and the merge, does only what changed.
 """
 
 from __future__ import annotations
@@ -43,11 +45,15 @@ def site_regions(source: Path, partition: Partition) -> list[RegionFilter]:
     """The regions of the site's agencies, each one task: their 地区 as the start of each file says,
     or as the file decoded says when the start does not tell."""
     found: set[tuple[str, str | None]] = set()
+    errors: list[ContentError] = []
     for path in scan_sources(source, {}) or {}:
         if path != SITE_CONFIG_NAME:
-            region = decoded_region(path, (source / path).read_bytes())
+            region, problems = decoded_region(path, (source / path).read_bytes())
+            errors += problems
             if region is not None:
                 found.add((region[0], region[1] if partition is Partition.CITY else None))
+    if errors:
+        raise ContentInvalid(errors)
     return [RegionFilter(province, city) for province, city in sorted(found, key=lambda r: (r[0], r[1] or ""))]
 
 

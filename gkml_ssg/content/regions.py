@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from gkml_ssg.content.errors import ContentError
 from gkml_ssg.content.load import decode_file
 from gkml_ssg.content.model import Agency, Partition, Region
 
@@ -57,14 +58,14 @@ def peek_region(data: bytes) -> tuple[str, str] | None:
     return found
 
 
-def decoded_region(relative: str, data: bytes) -> tuple[str, str] | None:
+def decoded_region(relative: str, data: bytes) -> tuple[tuple[str, str] | None, list[ContentError]]:
     """(省, 市) of an agency file, from its start when that tells (`peek_region`), else decoded in
-    full; None when the file does not decode (its build reports why)."""
+    full; None and the decoder's errors when the file does not decode."""
     found = peek_region(data)
     if found is not None:
-        return found
-    value, _ = decode_file(relative, data, Agency)
-    return (value.region.province, value.region.city) if isinstance(value, Agency) else None
+        return found, []
+    value, errors = decode_file(relative, data, Agency)
+    return ((value.region.province, value.region.city) if isinstance(value, Agency) and not errors else None), errors
 
 
 def _peek(data: bytes) -> tuple[str, str] | None:
