@@ -236,3 +236,15 @@ def test_workers_clone_the_content_from_git_and_leave_their_parts_in_an_object_s
         assert sum(1 for part in parts if part.rendered) == 1  # the others started from their stored parts
         build(BuildOptions(source=corpus, out=single))
         assert site_files(out) == site_files(single)
+
+
+def test_without_the_search_index_too(corpus, tmp_path):
+    single = tmp_path / "single"
+    build(BuildOptions(source=corpus, out=single, search_index=False))
+    parts = []
+    for region in site_regions(corpus, Partition.PROVINCE):
+        parts.append(tmp_path / "parts" / part_name(region))
+        build(BuildOptions(source=corpus, out=parts[-1], only=region, search_index=False))
+    merged = tmp_path / "merged"
+    invoke("merge", *map(str, parts), "--source", str(corpus), "--out", str(merged), "--no-index")
+    assert not (merged / "search-index").exists() and site_files(merged) == site_files(single)
