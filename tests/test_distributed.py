@@ -248,3 +248,21 @@ def test_without_the_search_index_too(corpus, tmp_path):
     merged = tmp_path / "merged"
     invoke("merge", *map(str, parts), "--source", str(corpus), "--out", str(merged), "--no-index")
     assert not (merged / "search-index").exists() and site_files(merged) == site_files(single)
+
+
+def test_an_agency_that_moves_to_another_region_leaves_its_old_part(corpus, tmp_path):
+    regions = site_regions(corpus, Partition.PROVINCE)
+    parts = {str(region): tmp_path / "parts" / part_name(region) for region in regions}
+    for region in regions:
+        build(BuildOptions(source=corpus, out=parts[str(region)], only=region))
+    moved = corpus / "jiangsu/lianyungang/guannan-yibao.yml"
+    text = moved.read_text(encoding="utf-8")
+    moved.write_text(text.replace("省: 江苏省", "省: 宁夏回族自治区", 1).replace("市: 连云港市", "市: 中卫市", 1), encoding="utf-8")
+    for region in regions:
+        build(BuildOptions(source=corpus, out=parts[str(region)], only=region))
+    assert not (parts["江苏省"] / "agencies/guannan-yibao").exists()
+    assert (parts["宁夏回族自治区"] / "agencies/guannan-yibao/index.html").is_file()
+    merged, single = tmp_path / "merged", tmp_path / "single"
+    merge(list(parts.values()), BuildOptions(source=corpus, out=merged))
+    build(BuildOptions(source=corpus, out=single))
+    assert site_files(merged) == site_files(single)

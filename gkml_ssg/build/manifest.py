@@ -53,6 +53,7 @@ class BuildRecord:
     every_summary: bool = False  # `summaries` are every agency's: they replace whatever was kept
     history: str | None = None  # the git commit the pages were made from (None: as before)
     region: str = ""  # the region built (`gkml build --only`), "" for the whole site
+    dropped: tuple[str, ...] = ()  # files whose summaries go though the files stay (moved out of the region)
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class Manifest:
         every_summary = every_summary or settings != self.settings
         kept = {} if every_summary else {path: head.source_digest for path, head in self.summary_heads().items()}
         fresh = [s for s in summaries if kept.get(s.source_path) != s.source_digest]
-        gone = [path for path in kept if path not in sources]
+        gone = [path for path in kept if path not in sources or path in build.dropped]
         with _connect(out, create=True) as connection:
             self._claim(connection)
             connection.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('settings', ?)", (settings,))

@@ -73,6 +73,7 @@ class BuildState:
     index: IndexPlan | None = None  # the search shards, when the build makes a search index
     changed: set[str] = field(default_factory=set)  # slugs of the agencies added, edited or removed
     edits_first: bool = False  # the changed agencies go into the edit bundle before their shards
+    dropped: tuple[str, ...] = ()  # files of agencies the previous build held and this one does not
 
     @classmethod
     def start(cls, options: BuildOptions) -> BuildState:
@@ -105,8 +106,7 @@ class BuildState:
         )
 
     @property
-    def region(self) -> str:
-        """The region this build makes (`--only`), "" for the whole site."""
+    def region(self) -> str:  # the region this build makes (`--only`), "" for the whole site
         return str(self.options.only) if self.options.only is not None else ""
 
     def load(self) -> SiteGraph:
@@ -150,6 +150,8 @@ class BuildState:
             summaries = tuple(sorted((*self.fresh, *kept_summaries), key=lambda s: s.source_path))
             site = with_lists(site, summaries)
         self.sources = sources_as_read(self.scanned or {}, content.sources)
+        # an agency of the region's previous build that is neither kept nor loaded has left it
+        self.dropped = tuple(sorted(set(heads) - set(self.kept) - {summary.source_path for summary in self.fresh}))
         self.site = site
         self.keys = self._unit_keys()
         self.changed = self._changed_agencies()
@@ -186,9 +188,7 @@ class BuildState:
         """What the manifest keeps of this build besides its units: the settings, the sources as
         read, the summaries made, and the git commit the pages show. Every agency was loaded
         unless some were kept: then their summaries replace all others."""
-        return BuildRecord(
-            self.settings, self.sources, self.fresh, every_summary=not self.kept, history=self.checked_out, region=self.region
-        )
+        return BuildRecord(self.settings, self.sources, self.fresh, not self.kept, self.checked_out, self.region, self.dropped)
 
     def load_agencies(self, slugs: set[str]) -> None:
         """Load the agencies among these that were carried over unread (to index them)."""
