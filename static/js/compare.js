@@ -12,7 +12,18 @@ const MIN = 2;
 const MAX = inputs.length;
 const FIELDS = ["公开时限", "公开主体", "公开渠道", "公开依据"];
 
-const listing = await (await fetch(root.dataset.agencies)).json();
+async function agencyListing() {
+  try {
+    const response = await fetch(root.dataset.agencies);
+    if (response.ok) return await response.json();
+  } catch {
+    // the message below says what to do
+  }
+  statusLine.textContent = "无法读取机构列表，请稍后刷新页面再试。";
+  return { 机构: [] };
+}
+
+const listing = await agencyListing();
 // [slug, name, region, comparison file]; a reader picks by "name（region）", which is unique.
 const agencies = listing["机构"].map(([slug, name, region, file]) => ({ slug, name, region, file, label: `${name}（${region}）` }));
 const bySlug = new Map(agencies.map((agency) => [agency.slug, agency]));
