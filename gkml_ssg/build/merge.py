@@ -33,17 +33,14 @@ from gkml_ssg.content.references import load_references
 from gkml_ssg.keys import (
     CATALOGUE_UNIT,
     EDITS_UNIT,
-    combined_key,
     digest,
     index_unit,
     is_agency_unit,
     is_index_unit,
-    listing_unit,
 )
 from gkml_ssg.search.bundle import META_NAME, read_meta
 from gkml_ssg.search.shards import CATALOGUE_PATH, catalogue
-from gkml_ssg.site.graph import agency_graph, is_gathered, with_lists
-from gkml_ssg.site.list_inputs import listing_inputs
+from gkml_ssg.site.graph import agency_graph, with_lists
 from gkml_ssg.site.slugs import agency_slug_conflicts
 from gkml_ssg.site.summaries import AgencySummary
 
@@ -151,12 +148,7 @@ def _assemble(state: BuildState, parts: list[Part]) -> None:
     state.site = site
     state.sources = dict(state.scanned)
     state.keys = {part_unit: part.manifest.keys[part_unit] for part in parts for part_unit in part.units}
-    state.keys |= {
-        name: combined_key(state.settings, *listing_inputs(site, page))
-        for page in site.list_pages
-        if not is_gathered(page)
-        for name in [listing_unit(page.output)]
-    }
+    state.keys |= state.unit_keys()
     if options.search_index:
         state.index = plan_index(state.heads, state.page_count, state.previous, "", options.shard_pages, config.partition)
         missing = [shard.name for shard in state.index.shards if index_unit(shard.name) not in state.keys]

@@ -153,7 +153,7 @@ class BuildState:
         # an agency of the region's previous build that is neither kept nor loaded has left it
         self.dropped = tuple(sorted(set(heads) - set(self.kept) - {summary.source_path for summary in self.fresh}))
         self.site = site
-        self.keys = self._unit_keys()
+        self.keys = self.unit_keys()
         self.changed = self._changed_agencies()
         if self.options.search_index:
             partition = site.config.partition
@@ -206,8 +206,8 @@ class BuildState:
         assert self.site is not None
         return len(self.site.list_pages) + sum(head.page_count for head in self.heads) + len(self.kept_lists)
 
-    def _unit_keys(self) -> dict[str, str]:
-        """The key of every unit this build renders: what its pages are made from."""
+    def unit_keys(self) -> dict[str, str]:
+        """The key of every unit this build renders: what its pages are made from (of a merge: its lists)."""
         assert self.site is not None
         site, settings = self.site, self.settings
         keys = {

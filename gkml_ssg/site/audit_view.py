@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gkml_ssg.audit.coverage import Matcher, Matches
@@ -72,6 +73,15 @@ class ProvinceCoverage:
     covered: dict[str, int]  # reference item number → how many of the province's agencies cover it
 
 
+def _covered(reference: Reference, rows: Iterable[AgencyCoverage]) -> dict[str, int]:
+    """Reference item number → how many of these agencies cover it."""
+    counts = dict.fromkeys((item.number for item in reference.catalogue.items), 0)
+    for row in rows:
+        for number, matches in row.found.items():
+            counts[number] += bool(matches)
+    return counts
+
+
 class AuditView:
     """What the auditors' pages show, made once per build from every agency's summary."""
 
@@ -119,17 +129,18 @@ class AuditView:
 
     def by_province(self, reference: Reference) -> list[ProvinceCoverage]:
         """Per province, how many agencies cover each reference item (the matrix's summary when split)."""
-        found = []
-        for province in self.provinces:
-            rows = self.rows(reference, province)
-            covered = {item.number: sum(1 for row in rows if row.found[item.number]) for item in reference.catalogue.items}
-            found.append(ProvinceCoverage(province, province_path(reference_path(reference), province), len(rows), covered))
-        return found
+        grouped: dict[str, list[AgencyCoverage]] = {}
+        for row in self.coverage(reference):
+            grouped.setdefault(row.agency.province, []).append(row)
+        path = reference_path(reference)
+        return [
+            ProvinceCoverage(province, province_path(path, province), len(rows), _covered(reference, rows))
+            for province, rows in sorted(grouped.items())
+        ]
 
     def covered_counts(self, reference: Reference) -> dict[str, int]:
         """Reference item number → how many agencies cover it."""
-        rows = self.coverage(reference)
-        return {item.number: sum(1 for row in rows if row.found[item.number]) for item in reference.catalogue.items}
+        return _covered(reference, self.coverage(reference))
 
     @functools.cached_property
     def deadlines(self) -> tuple[DeadlineUse, ...]:
